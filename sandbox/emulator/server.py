@@ -111,9 +111,11 @@ class EmulatorServer:
         app.router.add_route("GET", "/", self._root)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", rest.handle)
         app.router.add_route("*", "/{tail:.*}", rest.handle_outside_api)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None, shutdown_timeout=0.5
+        )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self._requested_port, shutdown_timeout=0.5)
+        site = web.TCPSite(self._runner, self.host, self._requested_port)
         await site.start()
         server = getattr(site, "_server", None)
         sockets = getattr(server, "sockets", None) or []

@@ -1,0 +1,273 @@
+"""The briefing's data model: topics, attributed claims, and their revision history.
+
+Size limits here are chosen so that any claim the store can hold renders inside one embed
+field page (see `briefing.limits`); the renderer still truncates defensively.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Status = Literal["confirmed", "reported", "disputed", "denied", "false", "superseded"]
+STATUSES: tuple[Status, ...] = (
+    "confirmed",
+    "reported",
+    "disputed",
+    "denied",
+    "false",
+    "superseded",
+)
+StanceKind = Literal["asserts", "confirms", "denies", "disputes", "declines_to_say"]
+STANCE_KINDS: tuple[StanceKind, ...] = (
+    "asserts",
+    "confirms",
+    "denies",
+    "disputes",
+    "declines_to_say",
+)
+ActorKind = Literal["government", "military", "intelligence", "media", "observer"]
+Precision = Literal["day", "month", "season", "year"]
+RevisionKind = Literal[
+    "create", "update", "status", "stance", "source", "retire", "revert", "import", "review"
+]
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Discord command names: lowercase, 1-32 chars, letters/digits/-/_.
+COMMAND_PATTERN = r"^[a-z0-9_-]{1,32}$"
+
+MAX_STATEMENT = 300
+MAX_QUOTE = 300
+MAX_STANCES = 8
+MAX_SOURCES = 5
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _no_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+_SEASONS: dict[str, int] = {"winter": 1, "spring": 3, "summer": 6, "autumn": 9, "fall": 9}
+_SEASON_OF_MONTH = {
+    1: "winter",
+    2: "winter",
+    3: "spring",
+    4: "spring",
+    5: "spring",
+    6: "summer",
+    7: "summer",
+    8: "summer",
+    9: "autumn",
+    10: "autumn",
+    11: "autumn",
+    12: "winter",
+}
+
+
+class EventDate(_Frozen):
+    """A date known to some precision: "2025-04-28", "2025-03", "autumn 2024", "2024".
+
+    `value` is the first day of the period, so dates of any precision sort together.
+    """
+
+    value: dt.date
+    precision: Precision = "day"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, dt.datetime):
+            return {"value": data.date(), "precision": "day"}
+        if isinstance(data, dt.date):
+            return {"value": data, "precision": "day"}
+        if isinstance(data, int):
+            data = str(data)
+        if isinstance(data, str):
+            return cls.parse_text(data)
+        return data
+
+    @staticmethod
+    def parse_text(text: str) -> dict[str, Any]:
+        raw = text.strip().lower()
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw):
+            return {"value": dt.date(int(m[1]), int(m[2]), int(m[3])), "precision": "day"}
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", raw):
+            return {"value": dt.date(int(m[1]), int(m[2]), 1), "precision": "month"}
+        if m := re.fullmatch(r"(winter|spring|summer|autumn|fall) (\d{4})", raw):
+            return {"value": dt.date(int(m[2]), _SEASONS[m[1]], 1), "precision": "season"}
+        if m := re.fullmatch(r"(\d{4})", raw):
+            return {"value": dt.date(int(m[1]), 1, 1), "precision": "year"}
+        raise ValueError(
+            f"unreadable date {text!r}: use YYYY-MM-DD, YYYY-MM, '<season> YYYY' or YYYY"
+        )
+
+    @model_validator(mode="after")
+    def _aligned(self) -> Self:
+        v = self.value
+        if self.precision in ("month", "season", "year") and v.day != 1:
+            raise ValueError(f"a {self.precision} date must start on day 1")
+        if self.precision == "year" and v.month != 1:
+            raise ValueError("a year date must start in January")
+        if self.precision == "season" and v.month not in (1, 3, 6, 9):
+            raise ValueError("a season date must start in January, March, June or September")
+        return self
+
+    def text(self) -> str:
+        """The canonical text form (round-trips through `EventDate.model_validate`)."""
+        v = self.value
+        match self.precision:
+            case "day":
+                return v.isoformat()
+            case "month":
+                return f"{v.year:04d}-{v.month:02d}"
+            case "season":
+                return f"{_SEASON_OF_MONTH[v.month]} {v.year:04d}"
+            case "year":
+                return f"{v.year:04d}"
+
+    def human(self) -> str:
+        """A reader-facing form: "28 April 2025", "March 2025", "autumn 2024", "2024"."""
+        v = self.value
+        match self.precision:
+            case "day":
+                return f"{v.day} {v:%B %Y}"
+            case "month":
+                return f"{v:%B %Y}"
+            case "season":
+                return f"{_SEASON_OF_MONTH[v.month]} {v.year}"
+            case "year":
+                return str(v.year)
+
+
+class Actor(_Frozen):
+    name: str = Field(min_length=1, max_length=100)
+    kind: ActorKind
+    country: str | None = Field(default=None, max_length=60)
+
+    _blank = field_validator("name")(_no_blank)
+
+
+class Source(_Frozen):
+    outlet: str = Field(min_length=1, max_length=100)
+    title: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=500)
+    published: dt.date | None = None
+
+    _blank = field_validator("outlet")(_no_blank)
+
+    @field_validator("url")
+    @classmethod
+    def _absolute_url(cls, value: str | None) -> str | None:
+        # Discord rejects relative embed URLs; an unusable link is refused at the door.
+        if value is not None and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value):
+            raise ValueError("must be an absolute http(s) URL")
+        return value
+
+
+class Stance(_Frozen):
+    """Who said what about a claim, and when."""
+
+    actor: Actor
+    stance: StanceKind
+    date: EventDate | None = None
+    quote: str | None = Field(default=None, max_length=MAX_QUOTE)
+    source: Source | None = None
+
+
+class Figure(_Frozen):
+    """An estimate as a range: 10,000-12,000 troops. `low == high` for a point figure."""
+
+    low: int = Field(ge=0, le=10**12)
+    high: int = Field(ge=0, le=10**12)
+    unit: str = Field(min_length=1, max_length=40)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.high < self.low:
+            raise ValueError("high must not be below low")
+        return self
+
+    def text(self) -> str:
+        if self.low == self.high:
+            return f"about {self.low:,} {self.unit}"
+        return f"{self.low:,}–{self.high:,} {self.unit}"
+
+
+class Topic(_Frozen):
+    slug: str = Field(min_length=1, max_length=32, pattern=SLUG_PATTERN)
+    title: str = Field(min_length=1, max_length=100)
+    summary: str = Field(min_length=1, max_length=400)
+    command: str | None = Field(default=None, pattern=COMMAND_PATTERN)
+    position: int = 0
+
+    _blank = field_validator("title", "summary")(_no_blank)
+
+
+class ClaimDraft(_Frozen):
+    """The editable content of a claim: what a curator writes."""
+
+    id: str = Field(min_length=2, max_length=64, pattern=SLUG_PATTERN)
+    topic: str = Field(min_length=1, max_length=32, pattern=SLUG_PATTERN)
+    statement: str = Field(min_length=1, max_length=MAX_STATEMENT)
+    status: Status
+    stances: tuple[Stance, ...] = Field(default=(), max_length=MAX_STANCES)
+    figure: Figure | None = None
+    event_date: EventDate | None = None
+    sources: tuple[Source, ...] = Field(default=(), max_length=MAX_SOURCES)
+    reviewed_at: dt.datetime | None = None
+    superseded_by: str | None = Field(default=None, max_length=64, pattern=SLUG_PATTERN)
+
+    _blank = field_validator("statement")(_no_blank)
+
+    @field_validator("reviewed_at")
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return value.replace(tzinfo=dt.UTC) if value and value.tzinfo is None else value
+
+    @model_validator(mode="after")
+    def _superseded_consistent(self) -> Self:
+        if self.status == "superseded" and not self.superseded_by:
+            raise ValueError("a superseded claim needs superseded_by")
+        if self.superseded_by and self.status != "superseded":
+            raise ValueError("superseded_by is only for a superseded claim")
+        if self.superseded_by == self.id:
+            raise ValueError("a claim cannot supersede itself")
+        return self
+
+    def who(self, *kinds: StanceKind) -> list[Stance]:
+        return [s for s in self.stances if s.stance in kinds]
+
+
+class Claim(ClaimDraft):
+    """A stored claim: the draft plus the bookkeeping the store maintains."""
+
+    version: int = Field(ge=1)
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class Revision(_Frozen):
+    """One append-only entry in a claim's history. A revert is a new revision."""
+
+    id: int
+    claim_id: str
+    version: int
+    editor_id: int | None
+    editor_name: str
+    at: dt.datetime
+    kind: RevisionKind
+    diff: dict[str, Any]
+    reason: str | None = None
+
+
+class StatusCount(_Frozen):
+    status: Status
+    count: int

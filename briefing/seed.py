@@ -1,0 +1,159 @@
+"""Reading the curated briefing file (`data/briefing.yaml`).
+
+The file is validated whole before anything is written, so a bad file loads nothing. Errors
+name the file, the entry (topic slug or claim id, with its position) and the field.
+
+Format (see README "The data file"):
+
+    version: 1
+    sources:   {key: {outlet, title, url, published}}   # referenced by key below
+    actors:    {key: {name, kind, country}}             # referenced by key below
+    topics:    [{slug, title, summary, command, position}]
+    claims:    [{id, topic, statement, status, event_date, figure, stances, sources,
+                 reviewed_at, superseded_by}]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from briefing.errors import SeedError
+from briefing.models import Actor, ClaimDraft, Source, Topic
+
+SEED_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Seed:
+    topics: tuple[Topic, ...]
+    claims: tuple[ClaimDraft, ...]
+
+
+def _loc(err: Any) -> str:
+    return ".".join(str(p) for p in err["loc"]) or "(entry)"
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"field {_loc(err)}: {msg}{more}"
+
+
+def _table(raw: Any, name: str, path: Path, model: type[Actor] | type[Source]) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SeedError(f"{path}: '{name}' must be a mapping of key -> {name[:-1]}")
+    table: dict[str, Any] = {}
+    for key, value in raw.items():
+        try:
+            table[str(key)] = model.model_validate(value)
+        except ValidationError as exc:
+            raise SeedError(f"{path}: {name[:-1]} '{key}': {_first_error(exc)}") from None
+    return table
+
+
+def _resolve(value: Any, table: dict[str, Any], what: str, where: str) -> Any:
+    if isinstance(value, str):
+        if value not in table:
+            raise SeedError(f"{where}: unknown {what} '{value}'")
+        return table[value]
+    return value
+
+
+def parse_seed(text: str, path: Path) -> Seed:
+    """Validate a whole seed document; raise `SeedError` naming file, entry and field."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise SeedError(
+            f"{path}:{line} is not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
+    if not isinstance(doc, dict):
+        raise SeedError(f"{path}: expected a mapping with 'topics' and 'claims'")
+    unknown = set(doc) - {"version", "sources", "actors", "topics", "claims"}
+    if unknown:
+        raise SeedError(f"{path}: unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}")
+    if doc.get("version") != SEED_FORMAT_VERSION:
+        raise SeedError(f"{path}: field version: must be {SEED_FORMAT_VERSION}")
+
+    sources = _table(doc.get("sources"), "sources", path, Source)
+    actors = _table(doc.get("actors"), "actors", path, Actor)
+
+    topics: list[Topic] = []
+    for i, raw in enumerate(doc.get("topics") or []):
+        name = raw.get("slug", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
+        try:
+            topics.append(Topic.model_validate(raw))
+        except ValidationError as exc:
+            raise SeedError(
+                f"{path}: topic '{name}' (entry {i + 1}): {_first_error(exc)}"
+            ) from None
+    if not topics:
+        raise SeedError(f"{path}: field topics: at least one topic is required")
+    _unique([t.slug for t in topics], path, "topic")
+    _unique([t.command for t in topics if t.command], path, "topic command")
+    slugs = {t.slug for t in topics}
+
+    claims: list[ClaimDraft] = []
+    for i, raw in enumerate(doc.get("claims") or []):
+        if not isinstance(raw, dict):
+            raise SeedError(f"{path}: claim entry {i + 1}: must be a mapping")
+        where = f"{path}: claim '{raw.get('id', f'#{i + 1}')}' (entry {i + 1})"
+        data = dict(raw)
+        data["sources"] = [
+            _resolve(s, sources, "source", f"{where}: field sources")
+            for s in data.get("sources") or []
+        ]
+        stances = []
+        for j, st in enumerate(data.get("stances") or []):
+            if isinstance(st, dict):
+                st = dict(st)
+                st["actor"] = _resolve(st.get("actor"), actors, "actor", f"{where}: stances.{j}")
+                if "source" in st:
+                    st["source"] = _resolve(
+                        st["source"], sources, "source", f"{where}: stances.{j}"
+                    )
+            stances.append(st)
+        data["stances"] = stances
+        try:
+            claim = ClaimDraft.model_validate(data)
+        except ValidationError as exc:
+            raise SeedError(f"{where}: {_first_error(exc)}") from None
+        if claim.topic not in slugs:
+            raise SeedError(f"{where}: field topic: unknown topic '{claim.topic}'")
+        claims.append(claim)
+    _unique([c.id for c in claims], path, "claim id")
+    ids = {c.id for c in claims}
+    for c in claims:
+        if c.superseded_by and c.superseded_by not in ids:
+            raise SeedError(
+                f"{path}: claim '{c.id}': field superseded_by: unknown claim '{c.superseded_by}'"
+            )
+    return Seed(tuple(topics), tuple(claims))
+
+
+def _unique(values: list[str], path: Path, what: str) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise SeedError(f"{path}: duplicate {what} '{v}'")
+        seen.add(v)
+
+
+def read_seed(path: Path) -> Seed:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SeedError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SeedError(f"{path}: is not UTF-8 text") from None
+    return parse_seed(text, path)

@@ -1,0 +1,541 @@
+"""The claim store: one aiosqlite connection, numbered migrations, explicit write transactions.
+
+Repository methods return models, never rows. Every mutation writes its revision row in the
+same transaction, so history and state cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from briefing.errors import Conflict, InvalidInput, NotFound
+from briefing.models import (
+    STATUSES,
+    Claim,
+    ClaimDraft,
+    EventDate,
+    Figure,
+    Revision,
+    RevisionKind,
+    Source,
+    Stance,
+    Status,
+    StatusCount,
+    Topic,
+)
+from briefing.seed import Seed
+
+MAX_SEARCH_TERMS = 12
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who made a change: a Discord user, or a tool such as the seed loader."""
+
+    id: int | None
+    name: str
+
+
+SEED_EDITOR = Editor(None, "seed")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(value: dt.datetime) -> str:
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).isoformat()
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("briefing.migrations").iterdir():
+        if m := re.fullmatch(r"(\d{4})_\w+\.sql", entry.name):
+            found.append((int(m[1]), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def fts_query(text: str) -> str:
+    """Turn what a member typed into a safe FTS5 query: every word must match, as a prefix."""
+    words = re.findall(r"\w+", text, flags=re.UNICODE)[:MAX_SEARCH_TERMS]
+    if not words:
+        raise InvalidInput("Search for at least one word (letters or digits).")
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _people_text(draft: ClaimDraft) -> str:
+    parts: list[str] = []
+    for s in draft.stances:
+        parts += [s.actor.name, s.actor.country or "", s.quote or ""]
+        if s.source:
+            parts.append(s.source.outlet)
+    parts += [src.outlet for src in draft.sources]
+    if draft.figure:
+        parts.append(draft.figure.unit)
+    return " ".join(p for p in parts if p)
+
+
+def _claim_columns(draft: ClaimDraft) -> dict[str, Any]:
+    return {
+        "id": draft.id,
+        "topic": draft.topic,
+        "statement": draft.statement,
+        "status": draft.status,
+        "stances": json.dumps([s.model_dump(mode="json") for s in draft.stances]),
+        "figure": draft.figure.model_dump_json() if draft.figure else None,
+        "event_date": draft.event_date.value.isoformat() if draft.event_date else None,
+        "event_precision": draft.event_date.precision if draft.event_date else None,
+        "sources": json.dumps([s.model_dump(mode="json") for s in draft.sources]),
+        "reviewed_at": _iso(draft.reviewed_at) if draft.reviewed_at else None,
+        "superseded_by": draft.superseded_by,
+    }
+
+
+def _row_to_claim(row: aiosqlite.Row) -> Claim:
+    event = None
+    if row["event_date"]:
+        event = EventDate(
+            value=dt.date.fromisoformat(row["event_date"]), precision=row["event_precision"]
+        )
+    return Claim(
+        id=row["id"],
+        topic=row["topic"],
+        statement=row["statement"],
+        status=row["status"],
+        stances=tuple(Stance.model_validate(s) for s in json.loads(row["stances"])),
+        figure=Figure.model_validate_json(row["figure"]) if row["figure"] else None,
+        event_date=event,
+        sources=tuple(Source.model_validate(s) for s in json.loads(row["sources"])),
+        reviewed_at=dt.datetime.fromisoformat(row["reviewed_at"]) if row["reviewed_at"] else None,
+        superseded_by=row["superseded_by"],
+        version=row["version"],
+        created_at=dt.datetime.fromisoformat(row["created_at"]),
+        updated_at=dt.datetime.fromisoformat(row["updated_at"]),
+    )
+
+
+def _draft_fields(draft: ClaimDraft) -> dict[str, Any]:
+    """Only the editable fields (a `Claim` passed as a draft carries bookkeeping too)."""
+    return {name: getattr(draft, name) for name in ClaimDraft.model_fields}
+
+
+def _row_to_topic(row: aiosqlite.Row) -> Topic:
+    return Topic(
+        slug=row["slug"],
+        title=row["title"],
+        summary=row["summary"],
+        command=row["command"],
+        position=row["position"],
+    )
+
+
+def _row_to_revision(row: aiosqlite.Row) -> Revision:
+    return Revision(
+        id=row["id"],
+        claim_id=row["claim_id"],
+        version=row["version"],
+        editor_id=row["editor_id"],
+        editor_name=row["editor_name"],
+        at=dt.datetime.fromisoformat(row["at"]),
+        kind=row["kind"],
+        diff=json.loads(row["diff"]),
+        reason=row["reason"],
+    )
+
+
+def claim_diff(before: ClaimDraft | None, after: ClaimDraft) -> dict[str, Any]:
+    """Changed fields as {field: [old, new]} in JSON form (old is null on create)."""
+    new = after.model_dump(mode="json", include=set(ClaimDraft.model_fields))
+    old = before.model_dump(mode="json", include=set(ClaimDraft.model_fields)) if before else {}
+    return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+
+
+_CLAIM_ORDER = "ORDER BY t.position, c.event_date IS NULL, c.event_date, c.id"
+_CLAIM_SELECT = "SELECT c.* FROM claims c JOIN topics t ON t.slug = c.topic"
+
+
+class Store:
+    """The one connection a process holds. Use `await Store.open(path)`; close when done."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        # aiosqlite runs calls one at a time on its thread, but a transaction spans several
+        # awaits; the lock keeps other tasks from interleaving statements into it.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(str(path), isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=5000")
+        store = cls(db)
+        try:
+            await store._migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        async with self._db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        current = int(row[0]) if row else 0
+        for number, _name, sql in _migrations():
+            if number <= current:
+                continue
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                # Statement by statement (executescript would commit early on its own).
+                for statement in _split_sql(sql):
+                    await self._db.execute(statement)
+                await self._db.execute(f"PRAGMA user_version = {number}")
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._lock, self._db.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self._lock, self._db.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    # -- metadata -------------------------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        row = await self._fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(row["value"]) if row else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- topics ---------------------------------------------------------------------------
+
+    async def list_topics(self) -> list[Topic]:
+        rows = await self._fetchall("SELECT * FROM topics ORDER BY position, slug")
+        return [_row_to_topic(r) for r in rows]
+
+    async def get_topic(self, slug: str) -> Topic:
+        row = await self._fetchone("SELECT * FROM topics WHERE slug = ?", (slug,))
+        if row is None:
+            raise NotFound(f"There is no topic called `{slug}`. Try `/brief` to see the topics.")
+        return _row_to_topic(row)
+
+    async def put_topic(self, topic: Topic) -> None:
+        async with self._write() as db:
+            await self._put_topic(db, topic)
+
+    @staticmethod
+    async def _put_topic(db: aiosqlite.Connection, topic: Topic) -> None:
+        try:
+            await db.execute(
+                "INSERT INTO topics(slug, title, summary, command, position) "
+                "VALUES (:slug, :title, :summary, :command, :position) "
+                "ON CONFLICT(slug) DO UPDATE SET title = excluded.title, "
+                "summary = excluded.summary, command = excluded.command, "
+                "position = excluded.position",
+                topic.model_dump(),
+            )
+        except aiosqlite.IntegrityError:
+            raise Conflict(f"Another topic already uses the command `/{topic.command}`.") from None
+
+    # -- claims: reading ------------------------------------------------------------------
+
+    async def get_claim(self, claim_id: str) -> Claim:
+        row = await self._fetchone("SELECT * FROM claims WHERE id = ?", (claim_id,))
+        if row is None:
+            raise NotFound(f"There is no claim with id `{claim_id}`. Try `/search`.")
+        return _row_to_claim(row)
+
+    async def list_claims(
+        self, *, topic: str | None = None, statuses: Iterable[Status] | None = None
+    ) -> list[Claim]:
+        where, params = ["1"], []
+        if topic is not None:
+            where.append("c.topic = ?")
+            params.append(topic)
+        if statuses is not None:
+            wanted = list(statuses)
+            where.append(f"c.status IN ({','.join('?' * len(wanted))})")
+            params += wanted
+        rows = await self._fetchall(
+            f"{_CLAIM_SELECT} WHERE {' AND '.join(where)} {_CLAIM_ORDER}", params
+        )
+        return [_row_to_claim(r) for r in rows]
+
+    async def timeline(self, *, topic: str | None = None) -> list[Claim]:
+        """Dated claims in the order things happened."""
+        params: list[Any] = []
+        where = "c.event_date IS NOT NULL"
+        if topic is not None:
+            where += " AND c.topic = ?"
+            params.append(topic)
+        rows = await self._fetchall(
+            f"{_CLAIM_SELECT} WHERE {where} ORDER BY c.event_date, t.position, c.id", params
+        )
+        return [_row_to_claim(r) for r in rows]
+
+    async def search(self, query: str, *, topic: str | None = None, limit: int = 50) -> list[Claim]:
+        """Full-text search over statements, actors, quotes and outlets, best match first."""
+        match = fts_query(query)
+        params: list[Any] = [match]
+        where = "claims_fts MATCH ?"
+        if topic is not None:
+            where += " AND c.topic = ?"
+            params.append(topic)
+        rows = await self._fetchall(
+            "SELECT c.* FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
+            f"WHERE {where} ORDER BY bm25(claims_fts, 0, 4.0, 1.0), c.id LIMIT ?",
+            [*params, limit],
+        )
+        return [_row_to_claim(r) for r in rows]
+
+    async def suggest_claims(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(id, statement) pairs for autocomplete: id prefix matches first, then text matches."""
+        typed = typed.strip()
+        if not typed:
+            rows = await self._fetchall(
+                f"SELECT c.id, c.statement FROM claims c JOIN topics t ON t.slug = c.topic "
+                f"{_CLAIM_ORDER} LIMIT ?",
+                (limit,),
+            )
+            return [(r["id"], r["statement"]) for r in rows]
+        escaped = typed.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = await self._fetchall(
+            "SELECT id, statement FROM claims WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+            (escaped + "%", limit),
+        )
+        found = [(r["id"], r["statement"]) for r in rows]
+        if len(found) < limit:
+            try:
+                match = fts_query(typed)
+            except InvalidInput:
+                return found
+            seen = {i for i, _ in found}
+            rows = await self._fetchall(
+                "SELECT c.id, c.statement FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
+                "WHERE claims_fts MATCH ? ORDER BY bm25(claims_fts, 0, 4.0, 1.0) LIMIT ?",
+                (match, limit),
+            )
+            found += [(r["id"], r["statement"]) for r in rows if r["id"] not in seen]
+        return found[:limit]
+
+    async def count_by_status(self) -> list[StatusCount]:
+        rows = await self._fetchall("SELECT status, COUNT(*) AS n FROM claims GROUP BY status")
+        counts = {r["status"]: r["n"] for r in rows}
+        return [StatusCount(status=s, count=counts.get(s, 0)) for s in STATUSES]
+
+    async def freshness(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """(latest change, oldest review) across all claims."""
+        row = await self._fetchone("SELECT MAX(updated_at) AS u, MIN(reviewed_at) AS r FROM claims")
+        if row is None:
+            return None, None
+        return (
+            dt.datetime.fromisoformat(row["u"]) if row["u"] else None,
+            dt.datetime.fromisoformat(row["r"]) if row["r"] else None,
+        )
+
+    async def claim_count(self) -> int:
+        row = await self._fetchone("SELECT COUNT(*) AS n FROM claims")
+        return int(row["n"]) if row else 0
+
+    # -- claims: writing ------------------------------------------------------------------
+
+    async def create_claim(
+        self,
+        draft: ClaimDraft,
+        editor: Editor,
+        *,
+        reason: str | None = None,
+        kind: RevisionKind = "create",
+    ) -> Claim:
+        async with self._write() as db:
+            return await self._insert_claim(db, draft, editor, reason, kind, utcnow())
+
+    async def update_claim(
+        self,
+        draft: ClaimDraft,
+        editor: Editor,
+        *,
+        expected_version: int,
+        kind: RevisionKind = "update",
+        reason: str | None = None,
+    ) -> Claim:
+        """Replace a claim's content; refuses if someone else changed it since it was read."""
+        now = utcnow()
+        async with self._write() as db:
+            async with db.execute("SELECT * FROM claims WHERE id = ?", (draft.id,)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                raise NotFound(f"There is no claim with id `{draft.id}`.")
+            before = _row_to_claim(row)
+            if before.version != expected_version:
+                raise Conflict(
+                    f"`{draft.id}` changed since you opened it (now version {before.version}); "
+                    "reload and try again."
+                )
+            diff = claim_diff(before, draft)
+            if not diff:
+                raise InvalidInput("Nothing changed.")
+            await self._check_refs(db, draft)
+            cols = _claim_columns(draft)
+            cols.update(version=before.version + 1, updated_at=_iso(now))
+            await db.execute(
+                "UPDATE claims SET topic=:topic, statement=:statement, status=:status, "
+                "stances=:stances, figure=:figure, event_date=:event_date, "
+                "event_precision=:event_precision, sources=:sources, reviewed_at=:reviewed_at, "
+                "superseded_by=:superseded_by, version=:version, updated_at=:updated_at "
+                "WHERE id=:id",
+                cols,
+            )
+            await self._index(db, draft)
+            await self._revision(db, draft.id, before.version + 1, editor, now, kind, diff, reason)
+            return Claim(
+                **_draft_fields(draft),
+                version=before.version + 1,
+                created_at=before.created_at,
+                updated_at=now,
+            )
+
+    async def history(self, claim_id: str) -> list[Revision]:
+        rows = await self._fetchall(
+            "SELECT * FROM revisions WHERE claim_id = ? ORDER BY version", (claim_id,)
+        )
+        if not rows:
+            await self.get_claim(claim_id)  # raises NotFound for an unknown id
+        return [_row_to_revision(r) for r in rows]
+
+    async def load_seed(self, seed: Seed) -> bool:
+        """Load the curated seed into an empty store, all or nothing. False if not empty."""
+        now = utcnow()
+        async with self._write() as db:
+            async with db.execute("SELECT COUNT(*) FROM claims") as cur:
+                row = await cur.fetchone()
+            if row and row[0]:
+                return False
+            for topic in seed.topics:
+                await self._put_topic(db, topic)
+            # The seed was validated whole; a claim may name its successor before it appears.
+            await db.execute("PRAGMA defer_foreign_keys = ON")
+            for claim in seed.claims:
+                await self._insert_claim(
+                    db, claim, SEED_EDITOR, "curated seed", "import", now, check_refs=False
+                )
+            return True
+
+    # -- helpers --------------------------------------------------------------------------
+
+    async def _insert_claim(
+        self,
+        db: aiosqlite.Connection,
+        draft: ClaimDraft,
+        editor: Editor,
+        reason: str | None,
+        kind: RevisionKind,
+        now: dt.datetime,
+        *,
+        check_refs: bool = True,
+    ) -> Claim:
+        if check_refs:
+            await self._check_refs(db, draft)
+        cols = _claim_columns(draft)
+        cols.update(version=1, created_at=_iso(now), updated_at=_iso(now))
+        try:
+            await db.execute(
+                "INSERT INTO claims(id, topic, statement, status, stances, figure, event_date, "
+                "event_precision, sources, reviewed_at, superseded_by, version, created_at, "
+                "updated_at) VALUES (:id, :topic, :statement, :status, :stances, :figure, "
+                ":event_date, :event_precision, :sources, :reviewed_at, :superseded_by, "
+                ":version, :created_at, :updated_at)",
+                cols,
+            )
+        except aiosqlite.IntegrityError:
+            raise Conflict(f"A claim with id `{draft.id}` already exists.") from None
+        await self._index(db, draft)
+        await self._revision(db, draft.id, 1, editor, now, kind, claim_diff(None, draft), reason)
+        return Claim(**_draft_fields(draft), version=1, created_at=now, updated_at=now)
+
+    @staticmethod
+    async def _check_refs(db: aiosqlite.Connection, draft: ClaimDraft) -> None:
+        async with db.execute("SELECT 1 FROM topics WHERE slug = ?", (draft.topic,)) as cur:
+            if await cur.fetchone() is None:
+                raise InvalidInput(f"There is no topic called `{draft.topic}`.")
+        if draft.superseded_by:
+            async with db.execute(
+                "SELECT 1 FROM claims WHERE id = ?", (draft.superseded_by,)
+            ) as cur:
+                if await cur.fetchone() is None:
+                    raise InvalidInput(f"There is no claim `{draft.superseded_by}` to point to.")
+
+    @staticmethod
+    async def _index(db: aiosqlite.Connection, draft: ClaimDraft) -> None:
+        await db.execute("DELETE FROM claims_fts WHERE claim_id = ?", (draft.id,))
+        await db.execute(
+            "INSERT INTO claims_fts(claim_id, statement, people) VALUES (?, ?, ?)",
+            (draft.id, draft.statement, _people_text(draft)),
+        )
+
+    @staticmethod
+    async def _revision(
+        db: aiosqlite.Connection,
+        claim_id: str,
+        version: int,
+        editor: Editor,
+        now: dt.datetime,
+        kind: RevisionKind,
+        diff: dict[str, Any],
+        reason: str | None,
+    ) -> None:
+        await db.execute(
+            "INSERT INTO revisions(claim_id, version, editor_id, editor_name, at, kind, diff, "
+            "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (claim_id, version, editor.id, editor.name, _iso(now), kind, json.dumps(diff), reason),
+        )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (our migrations keep ';' out of string literals)."""
+    without_comments = re.sub(r"--[^\n]*", "", script)
+    return [s.strip() for s in without_comments.split(";") if s.strip()]

@@ -202,7 +202,7 @@ class Figure(_Frozen):
 
 
 class Topic(_Frozen):
-    slug: str = Field(min_length=1, max_length=32, pattern=SLUG_PATTERN)
+    slug: str = Field(min_length=1, max_length=24, pattern=SLUG_PATTERN)
     title: str = Field(min_length=1, max_length=100)
     summary: str = Field(min_length=1, max_length=400)
     command: str | None = Field(default=None, pattern=COMMAND_PATTERN)
@@ -215,7 +215,7 @@ class ClaimDraft(_Frozen):
     """The editable content of a claim: what a curator writes."""
 
     id: str = Field(min_length=2, max_length=64, pattern=SLUG_PATTERN)
-    topic: str = Field(min_length=1, max_length=32, pattern=SLUG_PATTERN)
+    topic: str = Field(min_length=1, max_length=24, pattern=SLUG_PATTERN)
     statement: str = Field(min_length=1, max_length=MAX_STATEMENT)
     status: Status
     stances: tuple[Stance, ...] = Field(default=(), max_length=MAX_STANCES)

@@ -377,6 +377,14 @@ class Store:
             dt.datetime.fromisoformat(row["r"]) if row["r"] else None,
         )
 
+    async def topic_counts(self) -> list[tuple[Topic, int]]:
+        """Every topic with how many claims it holds, in display order."""
+        rows = await self._fetchall(
+            "SELECT t.*, COUNT(c.id) AS n FROM topics t LEFT JOIN claims c ON c.topic = t.slug "
+            "GROUP BY t.slug ORDER BY t.position, t.slug"
+        )
+        return [(_row_to_topic(r), int(r["n"])) for r in rows]
+
     async def claim_count(self) -> int:
         row = await self._fetchone("SELECT COUNT(*) AS n FROM claims")
         return int(row["n"]) if row else 0

@@ -1,0 +1,181 @@
+"""Briefing Bot: entry point and command line.
+
+python bot.py run       connect to Discord (or DISCORD_API_BASE / DISCORD_GATEWAY_URL) and serve
+python bot.py sandbox   run the bot against the local Discord emulator, no token needed
+python bot.py sync      push the slash commands to Discord now, then exit
+python bot.py check     validate the configuration and the curated data file, then exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from briefing.errors import BriefingError, SettingsError
+from briefing.seed import read_seed
+from briefing.settings import Settings, load_settings
+from briefing.store import Store
+from cogs._errors import report
+
+log = logging.getLogger("briefing")
+
+EXTENSIONS: tuple[str, ...] = ("cogs.briefings",)
+TREE_HASH_KEY = "command_tree_sha256:{app}"
+
+
+class BriefingTree(app_commands.CommandTree["BriefingBot"]):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report(interaction, error)
+
+
+class BriefingBot(commands.Bot):
+    """The bot. `store` is open from `setup_hook` until `close`."""
+
+    def __init__(self, settings: Settings, *, force_sync: bool = False) -> None:
+        # Slash commands need no privileged intents; `guilds` keeps channels and roles cached.
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=BriefingTree,
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        )
+        self.settings = settings
+        self.force_sync = force_sync
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is opened in setup_hook")
+        return self._store
+
+    async def setup_hook(self) -> None:
+        self._store = await Store.open(self.settings.database)
+        if await self.store.claim_count() == 0:
+            if await self.store.load_seed(read_seed(self.settings.seed)):
+                log.info("loaded the curated seed from %s", self.settings.seed)
+        from cogs._views import PageButton
+
+        self.add_dynamic_items(PageButton)
+        for name in EXTENSIONS:
+            try:
+                await self.load_extension(name)
+            except commands.ExtensionError:
+                log.exception("extension %s failed to load; the others still load", name)
+        await self.sync_commands(force=self.force_sync)
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the command tree when it differs from the last synced one. True if synced."""
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        key = TREE_HASH_KEY.format(app=self.application_id)
+        if not force and await self.store.get_meta(key) == digest:
+            log.info("command tree unchanged; not syncing")
+            return False
+        synced = await self.tree.sync()
+        await self.store.set_meta(key, digest)
+        log.info("synced %d global command(s)", len(synced))
+        return True
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        await super().close()
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+
+
+def point_discord_at(settings: Settings) -> None:
+    """Aim discord.py's REST and gateway at the configured endpoints (proxy, sandbox, tests)."""
+    discord.http.Route.BASE = settings.discord_api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+class _RedactSecrets(logging.Filter):
+    """Belt and braces: the token must never reach a log line, whoever logs it."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret and self.secret in record.getMessage():
+            record.msg = record.getMessage().replace(self.secret, "[redacted]")
+            record.args = ()
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    if settings.discord_token is not None:
+        handler.addFilter(_RedactSecrets(settings.discord_token.get_secret_value()))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+
+
+async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
+    point_discord_at(settings)
+    bot = BriefingBot(settings, force_sync=sync_only)
+    async with bot:
+        if sync_only:
+            await bot.login(settings.token())  # login runs setup_hook, which syncs
+        else:
+            await bot.start(settings.token())
+
+
+def check(settings: Settings) -> None:
+    seed = read_seed(settings.seed)
+    print(f"{settings.seed}: {len(seed.topics)} topics, {len(seed.claims)} claims, OK")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bot.py", description="Briefing Bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="connect and serve")
+    sub.add_parser("sync", help="sync slash commands now, then exit")
+    sub.add_parser("check", help="validate configuration and the curated data file")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command == "check":
+            check(settings)
+            return 0
+        settings.token()  # fail before connecting, with the variable named
+        setup_logging(settings)
+        asyncio.run(run_bot(settings, sync_only=args.command == "sync"))
+    except (SettingsError, BriefingError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, SettingsError) else 1
+    except discord.LoginFailure:
+        print("error: DISCORD_TOKEN was rejected by Discord (401)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Discord-neutral message cards, and the one place that makes them fit Discord's limits.
+
+Cogs turn a `Card` into a `discord.Embed`; because every card passes through `fit_card` and
+`paginate`, no answer can exceed an embed, field or message limit whatever the store holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+# Discord's documented limits (message resource docs); see DESIGN.md §7.
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+AUTHOR_MAX = 256
+EMBED_TOTAL_MAX = 6000
+EMBEDS_PER_MESSAGE = 10
+CONTENT_MAX = 2000
+URL_MAX = 2048
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class CardField:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str = ""
+    description: str = ""
+    fields: tuple[CardField, ...] = ()
+    footer: str = ""
+    url: str | None = None
+    color: int | None = None
+
+    def size(self) -> int:
+        """Characters counted toward Discord's 6,000 per-message total."""
+        return (
+            len(self.title)
+            + len(self.description)
+            + len(self.footer)
+            + sum(len(f.name) + len(f.value) for f in self.fields)
+        )
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut to `limit` characters, ending in an ellipsis when something was dropped."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
+
+
+def _usable_url(url: str | None) -> str | None:
+    if url and len(url) <= URL_MAX and re.fullmatch(r"https?://\S+", url):
+        return url
+    return None
+
+
+def fit_card(card: Card) -> Card:
+    """Clip every part to its limit; drop fields past 25 and an unusable URL."""
+    fields = tuple(
+        CardField(
+            clip(f.name, FIELD_NAME_MAX) or "\u200b",
+            clip(f.value, FIELD_VALUE_MAX) or "\u200b",
+            f.inline,
+        )
+        for f in card.fields[:FIELDS_MAX]
+    )
+    fitted = replace(
+        card,
+        title=clip(card.title, TITLE_MAX),
+        description=clip(card.description, DESCRIPTION_MAX),
+        footer=clip(card.footer, FOOTER_MAX),
+        url=_usable_url(card.url),
+        fields=fields,
+    )
+    while fitted.size() > EMBED_TOTAL_MAX and fitted.fields:
+        fitted = replace(fitted, fields=fitted.fields[:-1])
+    if fitted.size() > EMBED_TOTAL_MAX:
+        room = EMBED_TOTAL_MAX - (fitted.size() - len(fitted.description))
+        fitted = replace(fitted, description=clip(fitted.description, max(room, 0)))
+    return fitted
+
+
+# Room kept free on every page for the "Page i/n" footer and the header card's text.
+_FOOTER_ROOM = 120
+
+
+@dataclass
+class _PageBuilder:
+    header: Card
+    fields: list[CardField] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def size(self) -> int:
+        return (
+            len(self.header.title)
+            + len(self.header.description)
+            + sum(len(f.name) + len(f.value) for f in self.fields)
+            + sum(len(line) + 1 for line in self.lines)
+        )
+
+
+def paginate_fields(
+    header: Card, entries: list[CardField], *, per_page: int = 8, footer: str = ""
+) -> list[Card]:
+    """Spread `entries` over as many cards as needed; each card repeats the header.
+
+    A page holds at most `per_page` fields and never breaks the 6,000-character total.
+    """
+    head = fit_card(replace(header, description=clip(header.description, 1500), fields=()))
+    fitted = [fit_card(Card(fields=(e,))).fields[0] for e in entries] or []
+    pages: list[_PageBuilder] = [_PageBuilder(head)]
+    for entry in fitted:
+        page = pages[-1]
+        too_big = page.size() + len(entry.name) + len(entry.value) > EMBED_TOTAL_MAX - _FOOTER_ROOM
+        if page.fields and (len(page.fields) >= min(per_page, FIELDS_MAX) or too_big):
+            pages.append(_PageBuilder(head))
+        pages[-1].fields.append(entry)
+    return _finish([replace(head, fields=tuple(p.fields)) for p in pages], footer)
+
+
+def paginate_lines(header: Card, lines: list[str], *, footer: str = "") -> list[Card]:
+    """Spread one-line entries over the description of as many cards as needed."""
+    head = fit_card(replace(header, description=clip(header.description, 1000), fields=()))
+    intro = head.description + "\n\n" if head.description else ""
+    budget = min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - _FOOTER_ROOM - len(head.title)) - len(intro)
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for raw in lines:
+        line = clip(raw, min(budget, 1000))
+        if chunks[-1] and used + len(line) + 1 > budget:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(line)
+        used += len(line) + 1
+    return _finish(
+        [replace(head, description=intro + "\n".join(chunk)) for chunk in chunks], footer
+    )
+
+
+def _finish(cards: list[Card], footer: str) -> list[Card]:
+    total = len(cards)
+    out = []
+    for i, card in enumerate(cards, start=1):
+        page_note = f"Page {i}/{total}" if total > 1 else ""
+        text = " · ".join(p for p in (page_note, clip(footer, FOOTER_MAX - 40)) if p)
+        out.append(fit_card(replace(card, footer=text)))
+    return out
+
+
+_INLINE_MARKUP = re.compile(r"([\\*_~`|\[\]])")
+_LINE_MARKUP = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Show stored text literally: curators' text must not turn into formatting or links."""
+    return _LINE_MARKUP.sub(r"\1\\\2", _INLINE_MARKUP.sub(r"\\\1", text))

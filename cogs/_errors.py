@@ -1,0 +1,62 @@
+"""One way to tell a member something went wrong: ephemerally, whatever state the reply is in."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from briefing.errors import BriefingError
+
+log = logging.getLogger("briefing.errors")
+
+
+async def tell(interaction: discord.Interaction, message: str) -> None:
+    """Send an ephemeral message whether or not the interaction was already answered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+def describe(error: BaseException) -> str | None:
+    """The member-facing text for an expected error, or None for a bug."""
+    original = error
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        original = error.__cause__ or getattr(error, "original", error)
+    if isinstance(original, BriefingError):
+        return str(original)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the {needed} permission to do that."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You are not allowed to use this command here."
+    if isinstance(error, app_commands.TransformerError):
+        return f"`{error.value}` is not a valid value for that option."
+    return None
+
+
+async def report(interaction: discord.Interaction, error: BaseException) -> None:
+    """Domain errors become a plain ephemeral message; bugs get a reference id we also log."""
+    text = describe(error)
+    if text is None:
+        ref = secrets.token_hex(4)
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error(
+            "unexpected error [ref %s] in %s (interaction %s)",
+            ref,
+            command,
+            interaction.id,
+            exc_info=error,
+        )
+        text = f"Something went wrong on our side. If it keeps happening, quote reference `{ref}`."
+    await tell(interaction, text)

@@ -1,0 +1,140 @@
+"""The public slash commands: thin wrappers that ask the core and render its cards."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from briefing.answers import SEARCH_MAX, Query, pages_for
+from briefing.cards import clip
+from briefing.models import Topic
+from briefing.present import about_card, autocomplete_label, claim_card
+from cogs._embeds import to_embed
+from cogs._views import send_pages
+
+if TYPE_CHECKING:
+    from bot import BriefingBot
+
+log = logging.getLogger(__name__)
+CHOICES_MAX = 25
+
+
+class Briefings(commands.Cog):
+    def __init__(self, bot: BriefingBot) -> None:
+        self.bot = bot
+        self.store = bot.store
+        self._shortcuts: list[app_commands.Command[Briefings, ..., None]] = []
+
+    async def cog_load(self) -> None:
+        # One shortcut command per topic that names one (/troops, /treaty, /kursk-status).
+        taken = {c.name for c in self.bot.tree.get_commands()} | {
+            c.name for c in self.get_app_commands()
+        }
+        for topic in await self.store.list_topics():
+            if not topic.command:
+                continue
+            if topic.command in taken:
+                log.warning("topic %s: command /%s is taken; skipped", topic.slug, topic.command)
+                continue
+            command = self._shortcut(topic)
+            self.bot.tree.add_command(command)
+            self._shortcuts.append(command)
+            taken.add(topic.command)
+
+    async def cog_unload(self) -> None:
+        for command in self._shortcuts:
+            self.bot.tree.remove_command(command.name)
+
+    def _shortcut(self, topic: Topic) -> app_commands.Command[Briefings, ..., None]:
+        slug = topic.slug
+
+        async def shortcut(interaction: discord.Interaction) -> None:
+            await self._topic(interaction, slug)
+
+        return app_commands.Command(
+            name=topic.command or slug,
+            description=clip(
+                f"Briefing: {topic.title} — who claims what, and who disputes it", 100
+            ),
+            callback=shortcut,
+        )
+
+    async def _topic(self, interaction: discord.Interaction, slug: str) -> None:
+        query = Query("topic", slug)
+        await send_pages(interaction, await pages_for(self.store, query), query)
+
+    # -- autocomplete -----------------------------------------------------------------------
+
+    async def topic_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        typed = current.strip().lower()
+        return [
+            app_commands.Choice(name=clip(f"{t.title} ({t.slug})", 100), value=t.slug)
+            for t in await self.store.list_topics()
+            if typed in t.slug or typed in t.title.lower()
+        ][:CHOICES_MAX]
+
+    async def claim_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await self.store.suggest_claims(current[:100], limit=CHOICES_MAX)
+        return [app_commands.Choice(name=autocomplete_label(i, s), value=i) for i, s in found]
+
+    # -- commands ---------------------------------------------------------------------------
+
+    @app_commands.command(name="brief", description="The briefing on one topic")
+    @app_commands.describe(topic="Which topic (start typing to pick one)")
+    @app_commands.autocomplete(topic=topic_choices)
+    async def brief(self, interaction: discord.Interaction, topic: str) -> None:
+        await self._topic(interaction, (await self.store.get_topic(topic.strip())).slug)
+
+    @app_commands.command(name="claim", description="One claim in full: who says what, and when")
+    @app_commands.describe(id="The claim's id or words from it (start typing to search)")
+    @app_commands.autocomplete(id=claim_choices)
+    async def claim(self, interaction: discord.Interaction, id: str) -> None:
+        claim = await self.store.get_claim(id.strip())
+        topic = await self.store.get_topic(claim.topic)
+        await interaction.response.send_message(embed=to_embed(claim_card(claim, topic)))
+
+    @app_commands.command(name="disputed", description="Claims a named party contests")
+    @app_commands.describe(topic="Only this topic (optional)")
+    @app_commands.autocomplete(topic=topic_choices)
+    async def disputed(self, interaction: discord.Interaction, topic: str | None = None) -> None:
+        query = Query("disputed", topic.strip() if topic else None)
+        await send_pages(interaction, await pages_for(self.store, query), query)
+
+    @app_commands.command(name="search", description="Search claims, people and quotes")
+    @app_commands.describe(query="Words to look for", topic="Only this topic (optional)")
+    @app_commands.autocomplete(topic=topic_choices)
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, SEARCH_MAX],
+        topic: str | None = None,
+    ) -> None:
+        q = Query("search", topic.strip() if topic else None, query.strip())
+        await send_pages(interaction, await pages_for(self.store, q), q)
+
+    @app_commands.command(name="timeline", description="What happened, in date order")
+    @app_commands.describe(topic="Only this topic (optional)")
+    @app_commands.autocomplete(topic=topic_choices)
+    async def timeline(self, interaction: discord.Interaction, topic: str | None = None) -> None:
+        query = Query("timeline", topic.strip() if topic else None)
+        await send_pages(interaction, await pages_for(self.store, query), query)
+
+    @app_commands.command(name="about", description="What this bot covers, how fresh it is")
+    async def about(self, interaction: discord.Interaction) -> None:
+        latest, oldest = await self.store.freshness()
+        card = about_card(
+            await self.store.topic_counts(), await self.store.count_by_status(), latest, oldest
+        )
+        await interaction.response.send_message(embed=to_embed(card))
+
+
+async def setup(bot: BriefingBot) -> None:
+    await bot.add_cog(Briefings(bot))

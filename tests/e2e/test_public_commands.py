@@ -1,0 +1,241 @@
+"""Every public command, run by members through the emulator against the real bot process."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+import pytest
+
+from sandbox.emulator import ApplicationDidNotRespond
+from tests.e2e.conftest import Live
+
+
+def field_names(embed: dict[str, Any]) -> list[str]:
+    return [f["name"] for f in embed.get("fields", [])]
+
+
+def text_of(embed: dict[str, Any]) -> str:
+    parts = [embed.get("title", ""), embed.get("description", "")]
+    parts += [f"{f['name']}\n{f['value']}" for f in embed.get("fields", [])]
+    parts.append(embed.get("footer", {}).get("text", ""))
+    return "\n".join(parts)
+
+
+async def test_kursk_status_leads_with_attribution(live: Live) -> None:
+    result = await live.run("kursk-status")
+    assert not result.ephemeral
+    [embed] = result.embeds
+    assert embed["title"] == "Briefing: The fight for Kursk" or embed["title"].startswith(
+        "Briefing:"
+    )
+    body = text_of(embed)
+    assert "⚖️ DISPUTED · kursk-recaptured" in field_names(embed)
+    recapture = next(f for f in embed["fields"] if f["name"].endswith("kursk-recaptured"))
+    assert "**Asserted by** Valery Gerasimov" in recapture["value"]
+    assert "**Denied by** Ukraine's General Staff" in recapture["value"]
+    # 26 April 2025 is a full date: a Discord timestamp at noon UTC.
+    assert "<t:1745668800:D>" in recapture["value"]
+    assert "Associated Press" in body
+
+
+async def test_treaty_and_troops_shortcuts(live: Live) -> None:
+    treaty = await live.run("treaty")
+    assert any("treaty-signed" in n for n in field_names(treaty.embeds[0]))
+    troops = await live.run("troops")
+    body = text_of(troops.embeds[0])
+    assert "10,000–12,000 troops" in body or "Page 1/" in body
+
+
+async def test_troops_pages_only_for_the_caller(live: Live) -> None:
+    first = await live.run("troops")
+    embed = first.embeds[0]
+    assert embed["footer"]["text"].startswith("Page 1/")
+    total = int(re.search(r"Page 1/(\d+)", embed["footer"]["text"])[1])  # type: ignore[index]
+    ids = first.custom_ids()
+    assert len(ids) == 2
+    _prev_id, next_id = ids
+    buttons = [c for row in first.components for c in row["components"]]
+    assert buttons[0]["disabled"] is True  # nothing before page 1
+
+    # Bob cannot turn Alice's pages; he is told so privately and nothing changes.
+    refused = await live.emu.press_button(user=live.bob, message=first, custom_id=next_id)
+    assert refused.ephemeral
+    assert "Only" in refused.content and "can turn these pages" in refused.content
+    assert first.embeds[0]["footer"]["text"].startswith("Page 1/")
+
+    turned = await live.emu.press_button(user=live.alice, message=first, custom_id=next_id)
+    assert turned.type == 7  # the original message is updated in place
+    assert first.embeds[0]["footer"]["text"].startswith(f"Page 2/{total}")
+    page_one_names = field_names(embed)
+    assert not set(field_names(first.embeds[0])) & set(page_one_names)
+
+
+async def test_brief_with_topic_autocomplete(live: Live) -> None:
+    choices = await live.emu.autocomplete(
+        user=live.alice,
+        name="brief",
+        options={"topic": "tre"},
+        focused="topic",
+        guild_id=live.guild_id,
+        channel_id=live.channel_id,
+    )
+    assert [c["value"] for c in choices] == ["treaty"]
+    result = await live.run("brief", topic="treaty")
+    assert result.embeds[0]["title"].startswith("Briefing:")
+    unknown = await live.run("brief", topic="mars")
+    assert unknown.ephemeral
+    assert "There is no topic called `mars`" in unknown.content
+
+
+async def test_claim_in_full(live: Live) -> None:
+    result = await live.run("claim", id="kursk-recaptured")
+    [embed] = result.embeds
+    assert embed["title"] == "⚖️ kursk-recaptured"
+    assert embed["description"].startswith("**⚖️ DISPUTED**: a named party contests it.")
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "Valery Gerasimov" in fields["Asserted"]
+    assert "Ukraine's General Staff" in fields["Denied"]
+    assert "Disputed since" in fields
+    assert "Associated Press" in fields["Sources"]
+
+
+async def test_claim_autocomplete_by_id_and_words(live: Live) -> None:
+    by_id = await live.emu.autocomplete(
+        user=live.alice,
+        name="claim",
+        options={"id": "kursk"},
+        focused="id",
+        guild_id=live.guild_id,
+        channel_id=live.channel_id,
+    )
+    assert by_id[0]["value"] == "kursk-recaptured"
+    by_words = await live.emu.autocomplete(
+        user=live.alice,
+        name="claim",
+        options={"id": "monument"},
+        focused="id",
+        guild_id=live.guild_id,
+        channel_id=live.channel_id,
+    )
+    assert "pyongyang-monument-planned" in [c["value"] for c in by_words]
+    everything = await live.emu.autocomplete(
+        user=live.alice,
+        name="claim",
+        options={"id": ""},
+        focused="id",
+        guild_id=live.guild_id,
+        channel_id=live.channel_id,
+    )
+    assert len(everything) == 25
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in everything)
+
+
+async def test_unknown_claim_is_a_private_clear_error(live: Live) -> None:
+    result = await live.run("claim", id="moon-landing")
+    assert result.ephemeral
+    assert result.content == "There is no claim with id `moon-landing`. Try `/search`."
+    assert result.embeds == []
+
+
+async def test_disputed_lists_who_disputes_since_when(live: Live) -> None:
+    result = await live.run("disputed")
+    embed = result.embeds[0]
+    names = field_names(embed)
+    assert names and all("DISPUTED" in n for n in names)
+    assert any(n.endswith("kursk-recaptured") for n in names)
+    assert "**Disputed since**" in text_of(embed)
+    scoped = await live.run("disputed", topic="treaty")
+    assert "Nothing is disputed right now." in scoped.embeds[0]["description"]
+
+
+async def test_search(live: Live) -> None:
+    result = await live.run("search", query="Gerasimov")
+    assert "kursk-recaptured" in text_of(result.embeds[0])
+    none = await live.run("search", query="zeppelin")
+    assert "No claims match “zeppelin”" in none.embeds[0]["description"]
+    bad = await live.run("search", query="!!!")
+    assert bad.ephemeral
+    assert "at least one word" in bad.content
+
+
+async def test_timeline_is_in_date_order(live: Live) -> None:
+    result = await live.run("timeline", topic="kursk")
+    lines = [ln for ln in result.embeds[0]["description"].splitlines() if ln.startswith("**")]
+    assert len(lines) >= 3
+    assert "2024" in lines[0]
+    stamps = [int(m) for ln in lines for m in re.findall(r"<t:(\d+):D>", ln)]
+    assert stamps == sorted(stamps)
+
+
+async def test_about(live: Live) -> None:
+    result = await live.run("about")
+    fields = {f["name"]: f["value"] for f in result.embeds[0]["fields"]}
+    assert "`/kursk-status`" in fields["Coverage"]
+    assert re.search(r"DISPUTED: \d+", fields["Claims by status"])
+    assert "Corrections" in fields
+
+
+async def test_works_in_direct_messages(live: Live) -> None:
+    user = live.emu.add_user("carol")
+    result = await live.emu.run_command(user=user, name="claim", options={"id": "treaty-signed"})
+    assert result.embeds[0]["title"].endswith("treaty-signed")
+
+
+async def test_every_response_disables_mentions(live: Live) -> None:
+    await live.run("troops")
+    await live.run("claim", id="nope")
+    callbacks = live.emu.requests_to("POST", r"/interactions/\d+/[^/]+/callback")
+    bodies = [r.json for r in callbacks if r.json and r.json.get("type") == 4]
+    assert bodies
+    assert all(b["data"]["allowed_mentions"] == {"parse": []} for b in bodies)
+
+
+async def test_unexpected_error_shows_a_reference_that_is_logged(live: Live, tmp_path: Any) -> None:
+    # Break the search index behind the bot's back: the bot must not crash or go silent.
+    live.expect_traceback = True
+    with sqlite3.connect(tmp_path / "briefing.db") as db:
+        db.execute("DROP TABLE claims_fts")
+    result = await live.run("search", query="kursk")
+    assert result.ephemeral
+    match = re.search(r"reference `([0-9a-f]{8})`", result.content)
+    assert match, result.content
+    assert f"[ref {match[1]}]" in live.bot.log()
+    # The bot still answers other commands afterwards.
+    assert (await live.run("about")).embeds
+
+
+async def test_commands_are_not_resynced_when_unchanged(live: Live, tmp_path: Any) -> None:
+    puts = lambda: live.emu.requests_to("PUT", r"/applications/\d+/commands")  # noqa: E731
+    assert len(puts()) == 1
+    first = await live.run("troops")
+    await live.bot.stop()
+    from sandbox.launcher import BotProcess
+
+    again = BotProcess(
+        api_base=live.emu.api_base,
+        gateway_url=live.emu.gateway_url,
+        database=tmp_path / "briefing.db",
+        log_path=tmp_path / "bot2.log",
+    )
+    await again.start()
+    live.bot = again
+    await live.emu.wait_for_identify(count=2, timeout=30)
+    await live.emu.wait_until(lambda: "ready as" in again.log(), 30, "the restarted bot")
+    assert len(puts()) == 1, "an unchanged command tree must not be synced again"
+    assert "command tree unchanged" in again.log()
+    # Page buttons sent before the restart still work.
+    next_id = first.custom_ids()[1]
+    turned = await live.emu.press_button(user=live.alice, message=first, custom_id=next_id)
+    assert turned.type == 7
+    assert first.embeds[0]["footer"]["text"].startswith("Page 2/")
+
+
+async def test_never_leaves_an_interaction_unanswered(live: Live) -> None:
+    for name, options in [("troops", {}), ("claim", {"id": "x"}), ("search", {"query": "*"})]:
+        try:
+            await live.run(name, **options)
+        except ApplicationDidNotRespond:  # pragma: no cover - the failure being tested
+            pytest.fail(f"/{name} went unanswered")
+    assert live.emu.failed_interactions() == []

@@ -157,7 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="connect and serve")
     sub.add_parser("sync", help="sync slash commands now, then exit")
     sub.add_parser("check", help="validate configuration and the curated data file")
-    args = parser.parse_args(argv)
+    sub.add_parser(
+        "sandbox", help="try the bot in a local Discord emulator (no token)", add_help=False
+    )
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "sandbox":
+        from sandbox.repl import main as sandbox_main
+
+        return sandbox_main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         settings = load_settings()
         if args.command == "check":

@@ -1,0 +1,92 @@
+"""`python bot.py` as a user runs it: bad configuration stops it with one clear line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.c2FuZGJveA.c2FuZGJveC1ub3QtYS1yZWFsLXRva2Vu"
+
+
+def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFING_"))}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *args],
+        cwd=tmp_path,  # no .env here
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_without_token_names_the_variable(tmp_path: Path) -> None:
+    done = run_bot(tmp_path, "run")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: DISCORD_TOKEN is not set: put the bot token in the environment or .env"
+    ]
+    assert "Traceback" not in done.stderr
+
+
+def test_malformed_token_is_named_but_never_echoed(tmp_path: Path) -> None:
+    secret = "not-a-token-but-secret-anyway"
+    done = run_bot(tmp_path, "run", DISCORD_TOKEN=secret)
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("error: DISCORD_TOKEN is malformed")
+    assert secret not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("BRIEFING_HOME_GUILD_IDS", "123,abc"),
+        ("BRIEFING_EDITOR_ROLE_IDS", "-5"),
+        ("BRIEFING_EDITOR_CHANNEL_ID", "general"),
+        ("BRIEFING_HEALTH_PORT", "70000"),
+        ("LOG_LEVEL", "LOUD"),
+        ("DISCORD_API_BASE", "discord.com/api"),
+        ("DISCORD_GATEWAY_URL", "http://gateway"),
+    ],
+)
+def test_bad_setting_is_one_line_naming_it(tmp_path: Path, variable: str, value: str) -> None:
+    done = run_bot(tmp_path, "run", DISCORD_TOKEN=GOOD_TOKEN, **{variable: value})
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(f"error: {variable} ")
+
+
+def test_dotenv_in_working_directory_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BRIEFING_SEED=elsewhere.yaml\n")
+    done = run_bot(tmp_path, "check")
+    assert done.returncode == 1
+    assert "elsewhere.yaml: cannot read" in done.stderr
+
+
+def test_check_accepts_the_curated_file(tmp_path: Path) -> None:
+    done = run_bot(tmp_path, "check", BRIEFING_SEED=str(ROOT / "data" / "briefing.yaml"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("OK")
+
+
+def test_check_refuses_a_malformed_file_precisely(tmp_path: Path) -> None:
+    seed = (ROOT / "data" / "briefing.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(seed.replace("status: disputed", "status: rumoured", 1), encoding="utf-8")
+    done = run_bot(tmp_path, "check", BRIEFING_SEED=str(broken))
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(f"error: {broken}: claim '")
+    assert "field status: Input should be" in line
+
+
+def test_unknown_subcommand_is_refused(tmp_path: Path) -> None:
+    done = run_bot(tmp_path, "fly")
+    assert done.returncode == 2
+    assert "invalid choice" in done.stderr

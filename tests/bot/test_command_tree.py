@@ -1,0 +1,81 @@
+"""Walk the command tree the bot would sync: names unique, everything described, in limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import EXTENSIONS, BriefingBot
+from briefing.seed import read_seed
+from briefing.settings import load_settings
+from briefing.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+@pytest.fixture
+async def tree_payload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[list[Any]]:
+    monkeypatch.chdir(tmp_path)
+    bot = BriefingBot(load_settings())
+    bot._store = await Store.open(tmp_path / "tree.db")
+    await bot.store.load_seed(read_seed(ROOT / "data" / "briefing.yaml"))
+    for name in EXTENSIONS:
+        await bot.load_extension(name)
+    yield [c.to_dict(bot.tree) for c in bot.tree.get_commands()]
+    await bot.store.close()
+
+
+def _walk(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for option in options:
+        out.append(option)
+        out += _walk(option.get("options", []))
+    return out
+
+
+def _chars(command: dict[str, Any]) -> int:
+    """Discord caps a command's combined name, description and option texts at 4,000."""
+    total = len(command["name"]) + len(command["description"])
+    for o in _walk(command.get("options", [])):
+        total += len(o["name"]) + len(o["description"])
+        total += sum(len(c["name"]) + len(str(c["value"])) for c in o.get("choices", []))
+    return total
+
+
+async def test_public_commands_are_all_there(tree_payload: list[Any]) -> None:
+    names = sorted(c["name"] for c in tree_payload)
+    expected = ["about", "brief", "claim", "disputed", "kursk-status", "search", "timeline"]
+    assert names == sorted([*expected, "treaty", "troops"])
+
+
+async def test_names_unique_and_valid(tree_payload: list[Any]) -> None:
+    names = [c["name"] for c in tree_payload]
+    assert len(names) == len(set(names))
+    for command in tree_payload:
+        assert NAME.match(command["name"]) and command["name"] == command["name"].lower()
+        option_names = [o["name"] for o in command.get("options", [])]
+        assert len(option_names) == len(set(option_names)), command["name"]
+
+
+async def test_everything_described_within_limits(tree_payload: list[Any]) -> None:
+    for command in tree_payload:
+        assert 1 <= len(command["description"]) <= 100, command["name"]
+        assert len(command.get("options", [])) <= 25
+        for option in _walk(command.get("options", [])):
+            assert NAME.match(option["name"]), option
+            assert 1 <= len(option["description"]) <= 100, (command["name"], option["name"])
+            assert len(option.get("choices", [])) <= 25
+        assert _chars(command) <= 4000, command["name"]
+
+
+async def test_public_commands_work_everywhere(tree_payload: list[Any]) -> None:
+    for command in tree_payload:
+        # 0 guild, 1 bot DM, 2 private channel; installable to servers (0) and users (1).
+        assert sorted(command["contexts"]) == [0, 1, 2], command["name"]
+        assert sorted(command["integration_types"]) == [0, 1], command["name"]
+        assert command.get("default_member_permissions") is None, command["name"]

@@ -1,0 +1,59 @@
+"""Start-up against the emulator: what an operator sees when something is wrong."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sandbox.emulator import Emulator, GuildSpec
+from sandbox.launcher import ROOT, SANDBOX_TOKEN, BotProcess
+from tests.e2e.conftest import Live
+
+
+async def _run_until_exit(emu: Emulator, tmp_path: Path, **env: str) -> BotProcess:
+    bot = BotProcess(
+        api_base=emu.api_base,
+        gateway_url=emu.gateway_url,
+        database=tmp_path / "briefing.db",
+        log_path=tmp_path / "bot.log",
+        extra_env=env,
+    )
+    await bot.start()
+    assert bot.process is not None
+    await emu.wait_until(lambda: bot.process.returncode is not None, 30, "the bot to exit")  # type: ignore[union-attr]
+    return bot
+
+
+async def test_a_malformed_seed_stops_start_up_and_loads_nothing(tmp_path: Path) -> None:
+    seed = (ROOT / "data" / "briefing.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    # The last claim is broken: nothing before it may be loaded either.
+    broken.write_text(seed.rstrip() + "\n  - {id: Bad Id, topic: troops}\n", encoding="utf-8")
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = await _run_until_exit(emu, tmp_path, BRIEFING_SEED=str(broken))
+    assert bot.returncode == 1
+    lines = bot.log().strip().splitlines()
+    assert lines[-1].startswith(f"error: {broken}: claim 'Bad Id' (entry ")
+    assert "field id: String should match pattern" in lines[-1]
+    assert "Traceback" not in bot.log()
+    with sqlite3.connect(tmp_path / "briefing.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM claims").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM topics").fetchone() == (0,)
+
+
+async def test_a_rejected_token_is_one_clear_line(tmp_path: Path) -> None:
+    async with Emulator("some-other-token", guilds=[GuildSpec(name="g")]) as emu:
+        bot = await _run_until_exit(emu, tmp_path)
+    assert bot.returncode == 1
+    assert bot.log().strip().splitlines()[-1] == (
+        "error: DISCORD_TOKEN was rejected by Discord (401)"
+    )
+    assert SANDBOX_TOKEN not in bot.log()
+
+
+async def test_the_token_never_reaches_the_log(live: Live) -> None:
+    await live.run("troops")
+    await live.run("claim", id="missing")
+    await live.emu.wait_until(lambda: "ready as" in live.bot.log(), 30, "on_ready")
+    assert SANDBOX_TOKEN not in live.bot.log()
+    assert SANDBOX_TOKEN.split(".")[2] not in live.bot.log()

@@ -67,29 +67,72 @@ def _resolve(value: Any, table: dict[str, Any], what: str, where: str) -> Any:
     return value
 
 
-def parse_seed(text: str, path: Path) -> Seed:
-    """Validate a whole seed document; raise `SeedError` naming file, entry and field."""
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys and reports bad scalars with their line.
+
+    PyYAML would keep the last of two equal keys (silently dropping a curator's entry) and
+    raises plain ValueErrors for values such as the date 2025-02-30.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"unreadable value ({exc})", node.start_mark
+            ) from None
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict) or key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _load_yaml(text: str, path: Path) -> Any:
     try:
-        doc = yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise SeedError(
             f"{path}:{line} is not valid YAML: {getattr(exc, 'problem', exc)}"
         ) from None
+    except RecursionError:
+        raise SeedError(f"{path}: is nested too deeply to be a briefing file") from None
+
+
+def _list(value: Any, where: str, name: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SeedError(f"{where}: field {name}: must be a list")
+    return value
+
+
+def parse_seed(text: str, path: Path) -> Seed:
+    """Validate a whole seed document; raise `SeedError` naming file, entry and field."""
+    doc = _load_yaml(text, path)
     if not isinstance(doc, dict):
         raise SeedError(f"{path}: expected a mapping with 'topics' and 'claims'")
     unknown = set(doc) - {"version", "sources", "actors", "topics", "claims"}
     if unknown:
         raise SeedError(f"{path}: unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}")
-    if doc.get("version") != SEED_FORMAT_VERSION:
+    version = doc.get("version")
+    if isinstance(version, bool) or version != SEED_FORMAT_VERSION:
         raise SeedError(f"{path}: field version: must be {SEED_FORMAT_VERSION}")
 
     sources = _table(doc.get("sources"), "sources", path, Source)
     actors = _table(doc.get("actors"), "actors", path, Actor)
 
     topics: list[Topic] = []
-    for i, raw in enumerate(doc.get("topics") or []):
+    for i, raw in enumerate(_list(doc.get("topics"), str(path), "topics")):
         name = raw.get("slug", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
         try:
             topics.append(Topic.model_validate(raw))
@@ -104,17 +147,17 @@ def parse_seed(text: str, path: Path) -> Seed:
     slugs = {t.slug for t in topics}
 
     claims: list[ClaimDraft] = []
-    for i, raw in enumerate(doc.get("claims") or []):
+    for i, raw in enumerate(_list(doc.get("claims"), str(path), "claims")):
         if not isinstance(raw, dict):
             raise SeedError(f"{path}: claim entry {i + 1}: must be a mapping")
         where = f"{path}: claim '{raw.get('id', f'#{i + 1}')}' (entry {i + 1})"
         data = dict(raw)
         data["sources"] = [
             _resolve(s, sources, "source", f"{where}: field sources")
-            for s in data.get("sources") or []
+            for s in _list(data.get("sources"), where, "sources")
         ]
         stances = []
-        for j, st in enumerate(data.get("stances") or []):
+        for j, st in enumerate(_list(data.get("stances"), where, "stances")):
             if isinstance(st, dict):
                 st = dict(st)
                 st["actor"] = _resolve(st.get("actor"), actors, "actor", f"{where}: stances.{j}")

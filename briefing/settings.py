@@ -22,7 +22,11 @@ class Settings(BaseSettings):
     """Every field is read from the environment variable named in its alias."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # VAR= means "not set", as for the token and id lists
+        extra="ignore",
+        frozen=True,
     )
 
     discord_token: SecretStr | None = Field(

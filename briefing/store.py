@@ -224,10 +224,12 @@ class Store:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                # Inside the try: deferred foreign keys are checked here, and a failed
+                # COMMIT must still roll back rather than leave the transaction open.
+                await self._db.execute("COMMIT")
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
-            await self._db.execute("COMMIT")
 
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         async with self._lock, self._db.execute(sql, params) as cur:
@@ -471,6 +473,11 @@ class Store:
                 await self._insert_claim(
                     db, claim, SEED_EDITOR, "curated seed", "import", now, check_refs=False
                 )
+            for claim in seed.claims:
+                try:
+                    await self._check_refs(db, claim)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"Seed claim `{claim.id}`: {exc}") from None
             return True
 
     # -- helpers --------------------------------------------------------------------------

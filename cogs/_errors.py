@@ -5,32 +5,52 @@ from __future__ import annotations
 import logging
 import secrets
 
+import aiohttp
 import discord
 from discord import app_commands
 
 from briefing.errors import BriefingError
+from cogs._reply import PENDING_KEY
 
 log = logging.getLogger("briefing.errors")
 
 
 async def tell(interaction: discord.Interaction, message: str) -> None:
     """Send an ephemeral message whether or not the interaction was already answered."""
+    if interaction.client.is_closed():
+        return  # shutting down: there is no connection left to answer on
     try:
-        if interaction.response.is_done():
+        if interaction.extras.pop(PENDING_KEY, False):
+            # A public "thinking…" is waiting; drop it so the error can stay private.
+            await interaction.delete_original_response()
+            await interaction.followup.send(message, ephemeral=True)
+        elif interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True)
         else:
             await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not deliver an error message for interaction %s", interaction.id)
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("could not tell interaction %s about an error: %r", interaction.id, exc)
+
+
+# Failures of Discord or of the connection to it, not of the bot.
+DISCORD_TROUBLE = (discord.DiscordServerError, aiohttp.ClientError, TimeoutError)
+
+
+def _original(error: BaseException) -> BaseException:
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        return error.__cause__ or error
+    return error
 
 
 def describe(error: BaseException) -> str | None:
     """The member-facing text for an expected error, or None for a bug."""
-    original = error
-    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
-        original = error.__cause__ or getattr(error, "original", error)
+    original = _original(error)
     if isinstance(original, BriefingError):
         return str(original)
+    if isinstance(original, discord.DiscordServerError):
+        return f"Discord had a problem ({original.status}) delivering the answer; please try again."
+    if isinstance(original, aiohttp.ClientError | TimeoutError):
+        return "The answer could not reach Discord (connection lost); please try again."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(error, app_commands.MissingPermissions):
@@ -59,4 +79,6 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
             exc_info=error,
         )
         text = f"Something went wrong on our side. If it keeps happening, quote reference `{ref}`."
+    elif isinstance(_original(error), DISCORD_TROUBLE):
+        log.warning("could not answer interaction %s: %r", interaction.id, _original(error))
     await tell(interaction, text)

@@ -13,8 +13,10 @@ import discord
 
 from briefing.answers import Query, pages_for
 from briefing.cards import Card
+from briefing.store import Store
 from cogs._embeds import to_embed
 from cogs._errors import report, tell
+from cogs._reply import Answer, reply
 
 if TYPE_CHECKING:
     from bot import BriefingBot
@@ -95,12 +97,11 @@ def pager(pages: list[Card], page: int, owner: int, query: Query) -> discord.ui.
     return view
 
 
-async def send_pages(
-    interaction: discord.Interaction, pages: list[Card], query: Query | None = None
-) -> None:
-    """Answer with the first page, and buttons for the rest when there are more."""
-    view = pager(pages, 0, interaction.user.id, query) if query else None
-    if view is None:
-        await interaction.response.send_message(embed=to_embed(pages[0]))
-    else:
-        await interaction.response.send_message(embed=to_embed(pages[0]), view=view)
+async def send_query(interaction: discord.Interaction, store: Store, query: Query) -> None:
+    """Answer with the first page of `query`, and buttons for the rest when there are more."""
+
+    async def build() -> Answer:
+        pages = await pages_for(store, query)
+        return Answer(to_embed(pages[0]), pager(pages, 0, interaction.user.id, query))
+
+    await reply(interaction, build())

@@ -9,12 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from briefing.answers import SEARCH_MAX, Query, pages_for
+from briefing.answers import SEARCH_MAX, Query
 from briefing.cards import clip
 from briefing.models import Topic
 from briefing.present import about_card, autocomplete_label, claim_card
 from cogs._embeds import to_embed
-from cogs._views import send_pages
+from cogs._reply import Answer, reply
+from cogs._views import send_query
 
 if TYPE_CHECKING:
     from bot import BriefingBot
@@ -65,7 +66,7 @@ class Briefings(commands.Cog):
 
     async def _topic(self, interaction: discord.Interaction, slug: str) -> None:
         query = Query("topic", slug)
-        await send_pages(interaction, await pages_for(self.store, query), query)
+        await send_query(interaction, self.store, query)
 
     # -- autocomplete -----------------------------------------------------------------------
 
@@ -97,16 +98,19 @@ class Briefings(commands.Cog):
     @app_commands.describe(id="The claim's id or words from it (start typing to search)")
     @app_commands.autocomplete(id=claim_choices)
     async def claim(self, interaction: discord.Interaction, id: str) -> None:
-        claim = await self.store.get_claim(id.strip())
+        await reply(interaction, self._claim_answer(id.strip()))
+
+    async def _claim_answer(self, claim_id: str) -> Answer:
+        claim = await self.store.get_claim(claim_id)
         topic = await self.store.get_topic(claim.topic)
-        await interaction.response.send_message(embed=to_embed(claim_card(claim, topic)))
+        return Answer(to_embed(claim_card(claim, topic)))
 
     @app_commands.command(name="disputed", description="Claims a named party contests")
     @app_commands.describe(topic="Only this topic (optional)")
     @app_commands.autocomplete(topic=topic_choices)
     async def disputed(self, interaction: discord.Interaction, topic: str | None = None) -> None:
         query = Query("disputed", topic.strip() if topic else None)
-        await send_pages(interaction, await pages_for(self.store, query), query)
+        await send_query(interaction, self.store, query)
 
     @app_commands.command(name="search", description="Search claims, people and quotes")
     @app_commands.describe(query="Words to look for", topic="Only this topic (optional)")
@@ -118,22 +122,25 @@ class Briefings(commands.Cog):
         topic: str | None = None,
     ) -> None:
         q = Query("search", topic.strip() if topic else None, query.strip())
-        await send_pages(interaction, await pages_for(self.store, q), q)
+        await send_query(interaction, self.store, q)
 
     @app_commands.command(name="timeline", description="What happened, in date order")
     @app_commands.describe(topic="Only this topic (optional)")
     @app_commands.autocomplete(topic=topic_choices)
     async def timeline(self, interaction: discord.Interaction, topic: str | None = None) -> None:
         query = Query("timeline", topic.strip() if topic else None)
-        await send_pages(interaction, await pages_for(self.store, query), query)
+        await send_query(interaction, self.store, query)
 
     @app_commands.command(name="about", description="What this bot covers, how fresh it is")
     async def about(self, interaction: discord.Interaction) -> None:
+        await reply(interaction, self._about_answer())
+
+    async def _about_answer(self) -> Answer:
         latest, oldest = await self.store.freshness()
         card = about_card(
             await self.store.topic_counts(), await self.store.count_by_status(), latest, oldest
         )
-        await interaction.response.send_message(embed=to_embed(card))
+        return Answer(to_embed(card))
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -112,6 +113,9 @@ class Emulator(EmulatorServer):
     """The emulator plus helpers that act as Discord users against the connected bot."""
 
     followup_timeout: float = 10.0
+    # Gateway lag: how long after its creation an interaction reaches the bot. Discord's
+    # 3-second deadline runs from creation, so lag leaves the bot less time to answer.
+    dispatch_delay: float = 0.0
 
     # ------------------------------------------------------------------ waiting
     async def wait_for_ready(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
@@ -256,13 +260,15 @@ class Emulator(EmulatorServer):
     async def _dispatch_and_wait(
         self, record: InteractionRecord, *, wait_followup: bool
     ) -> InteractionResult:
+        if self.dispatch_delay:
+            await asyncio.sleep(self.dispatch_delay)
         if not await self.gateway.dispatch("INTERACTION_CREATE", record.payload):
             raise RuntimeError("no bot is connected to the gateway")
         self.notify()
         try:
             await self.wait_until(
                 lambda: record.acknowledged or record.failed,
-                self.interaction_deadline + 0.25,
+                self.interaction_deadline - (time.monotonic() - record.created) + 0.25,
                 "the interaction response",
             )
         except TimeoutError:

@@ -427,12 +427,6 @@ YAML_VALUE_ERRORS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse_seed catches only yaml.YAMLError, but PyYAML's safe_load also raises "
-    "ValueError/KeyError/AttributeError/IndexError/RecursionError for bad scalars "
-    "(e.g. an impossible unquoted date) and deep nesting",
-)
 @pytest.mark.parametrize("text", YAML_VALUE_ERRORS)
 def test_bad_yaml_scalars_are_seed_errors(tmp_path: Path, text: str) -> None:
     path = tmp_path / "briefing.yaml"
@@ -441,11 +435,6 @@ def test_bad_yaml_scalars_are_seed_errors(tmp_path: Path, text: str) -> None:
     assert str(info.value).startswith(f"{path}:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse_seed iterates topics/claims/sources/stances without checking they "
-    "are lists, so a scalar there raises TypeError instead of SeedError",
-)
 @pytest.mark.parametrize(
     ("mutate", "field"),
     [
@@ -464,21 +453,12 @@ def test_non_list_sections_are_seed_errors(
     assert str(info.value).startswith(f"{path}:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `version: true` (or `yes`) is accepted as version 1 because True == 1",
-)
 def test_boolean_version_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path / "briefing.yaml", _set(valid_doc(), "version", value=True))
     with pytest.raises(SeedError, match="field version"):
         read_seed(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: PyYAML keeps the last of duplicate mapping keys, so a second `claims:` "
-    "section (or a repeated field in an entry) silently discards the first",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -555,11 +535,6 @@ _FRAGMENTS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: structured YAML reaches TypeError/ValueError paths in parse_seed "
-    "(see test_bad_yaml_scalars_are_seed_errors, test_non_list_sections_are_seed_errors)",
-)
 @settings(max_examples=300, deadline=None)
 @example(text="version: 1\ntopics: 5\n")
 @example(text="published: 2025-13-45\n")

@@ -232,11 +232,6 @@ def test_settings_are_frozen() -> None:
     assert isinstance(s, Settings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (minor): an empty value (`BRIEFING_HEALTH_PORT=` in .env) is refused for "
-    "optional ints and LOG_LEVEL, while empty DISCORD_TOKEN and id lists mean unset",
-)
 @pytest.mark.parametrize("var", ["BRIEFING_EDITOR_CHANNEL_ID", "BRIEFING_HEALTH_PORT", "LOG_LEVEL"])
 def test_empty_value_means_unset(tmp_path: Path, var: str) -> None:
     (tmp_path / ".env").write_text(f"{var}=\n", encoding="utf-8")

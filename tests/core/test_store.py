@@ -398,12 +398,6 @@ async def test_failure_mid_transaction_rolls_back_earlier_writes(topic_store: St
     assert await topic_store.claim_count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Store._write runs COMMIT outside its try, so a COMMIT that fails (deferred "
-    "foreign key in load_seed) is never rolled back: rows stay visible and the next write "
-    "fails with 'cannot start a transaction within a transaction'",
-)
 async def test_failed_commit_is_rolled_back_and_store_stays_usable(store: Store) -> None:
     seed = Seed(
         topics=(Topic(slug="gamma", title="Gamma", summary="Gamma."),),
@@ -418,11 +412,6 @@ async def test_failed_commit_is_rolled_back_and_store_stays_usable(store: Store)
     assert await store.claim_count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: load_seed with a claim naming a topic or successor missing from the seed "
-    "raises a raw sqlite3.IntegrityError instead of a typed error naming the claim",
-)
 async def test_load_seed_dangling_reference_is_a_typed_error(store: Store) -> None:
     seed = Seed(
         topics=(Topic(slug="gamma", title="Gamma", summary="Gamma."),),

@@ -1,0 +1,49 @@
+"""Answering inside Discord's 3-second window, even when the answer is slow to build.
+
+Discord drops an interaction that gets no response within 3 s of its creation. Most
+answers take milliseconds, so they go out as one response. If building one runs close to
+the deadline (a busy store, a late gateway delivery), the bot acknowledges with "thinking…"
+first and replaces it with the answer when ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable
+from dataclasses import dataclass
+
+import discord
+
+RESPONSE_DEADLINE = 3.0
+# Time kept for the acknowledgement itself to reach Discord.
+SAFETY_MARGIN = 1.0
+PENDING_KEY = "briefing_deferred_pending"
+
+
+@dataclass(frozen=True)
+class Answer:
+    embed: discord.Embed
+    view: discord.ui.View | None = None
+
+
+def seconds_left(interaction: discord.Interaction) -> float:
+    age = (dt.datetime.now(dt.UTC) - interaction.created_at).total_seconds()
+    return RESPONSE_DEADLINE - age
+
+
+async def reply(interaction: discord.Interaction, build: Awaitable[Answer]) -> None:
+    """Send `build`'s answer, deferring first if it is not ready in time."""
+    task = asyncio.ensure_future(build)
+    budget = max(seconds_left(interaction) - SAFETY_MARGIN, 0.0)
+    done, _ = await asyncio.wait({task}, timeout=budget)
+    if not done:
+        await interaction.response.defer(thinking=True)
+        interaction.extras[PENDING_KEY] = True
+    answer = await task
+    if interaction.extras.pop(PENDING_KEY, False):
+        await interaction.edit_original_response(embed=answer.embed, view=answer.view)
+    elif answer.view is None:
+        await interaction.response.send_message(embed=answer.embed)
+    else:
+        await interaction.response.send_message(embed=answer.embed, view=answer.view)

@@ -152,6 +152,8 @@ def parse_seed(text: str, path: Path) -> Seed:
             raise SeedError(f"{path}: claim entry {i + 1}: must be a mapping")
         where = f"{path}: claim '{raw.get('id', f'#{i + 1}')}' (entry {i + 1})"
         data = dict(raw)
+        if data.get("status") is False:  # YAML reads a bare `status: false` as a boolean
+            data["status"] = "false"
         data["sources"] = [
             _resolve(s, sources, "source", f"{where}: field sources")
             for s in _list(data.get("sources"), where, "sources")

@@ -29,7 +29,7 @@ from cogs._errors import report
 
 log = logging.getLogger("briefing")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.briefings",)
+EXTENSIONS: tuple[str, ...] = ("cogs.briefings", "cogs.health")
 TREE_HASH_KEY = "command_tree_sha256:{app}"
 
 

@@ -33,6 +33,7 @@ class BotProcess:
         token: str = SANDBOX_TOKEN,
         extra_env: Mapping[str, str] | None = None,
         script: Path | None = None,
+        command: str = "run",
     ) -> None:
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFING_"))},
@@ -47,6 +48,7 @@ class BotProcess:
         }
         self.log_path = log_path
         self.script = script or ROOT / "bot.py"
+        self.command = command
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -55,7 +57,7 @@ class BotProcess:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 str(self.script),
-                "run",
+                self.command,
                 cwd=str(ROOT),
                 env=self.env,
                 stdin=asyncio.subprocess.DEVNULL,

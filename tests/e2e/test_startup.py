@@ -57,3 +57,49 @@ async def test_the_token_never_reaches_the_log(live: Live) -> None:
     await live.emu.wait_until(lambda: "ready as" in live.bot.log(), 30, "on_ready")
     assert SANDBOX_TOKEN not in live.bot.log()
     assert SANDBOX_TOKEN.split(".")[2] not in live.bot.log()
+
+
+async def test_sync_pushes_the_commands_and_exits(tmp_path: Path) -> None:
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = BotProcess(
+            api_base=emu.api_base,
+            gateway_url=emu.gateway_url,
+            database=tmp_path / "briefing.db",
+            log_path=tmp_path / "bot.log",
+            command="sync",
+        )
+        await bot.start()
+        await emu.wait_until(lambda: bot.returncode is not None, 30, "bot.py sync to exit")
+        assert bot.returncode == 0, bot.log()
+        names = sorted(c["name"] for c in emu.requests_to("PUT", r"/commands$")[0].json)
+        assert "kursk-status" in names and "claim" in names
+        assert emu.gateway.identify_count == 0  # sync never opens the gateway
+
+
+async def test_health_endpoint(tmp_path: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = BotProcess(
+            api_base=emu.api_base,
+            gateway_url=emu.gateway_url,
+            database=tmp_path / "briefing.db",
+            log_path=tmp_path / "bot.log",
+            extra_env={"BRIEFING_HEALTH_PORT": str(port)},
+        )
+        await bot.start()
+        try:
+            await emu.wait_until(lambda: "ready as" in bot.log(), 30, "on_ready")
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    assert response.status == 200
+                    body = await response.json()
+            assert body["gateway"] == "connected" and body["store"] == "ok"
+            assert body["claims"] >= 20
+        finally:
+            await bot.stop()

@@ -34,6 +34,7 @@ class BotProcess:
         extra_env: Mapping[str, str] | None = None,
         script: Path | None = None,
         command: str = "run",
+        own_session: bool = False,
     ) -> None:
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFING_"))},
@@ -49,6 +50,8 @@ class BotProcess:
         self.log_path = log_path
         self.script = script or ROOT / "bot.py"
         self.command = command
+        # In its own session, Ctrl-C at an interactive prompt reaches the prompt, not the bot.
+        self.own_session = own_session
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -63,6 +66,7 @@ class BotProcess:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
+                start_new_session=self.own_session,
             )
         finally:
             log.close()

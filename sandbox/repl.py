@@ -39,7 +39,7 @@ from sandbox.emulator import (
     MemberSpec,
     RoleSpec,
 )
-from sandbox.launcher import ROOT, SANDBOX_TOKEN, BotProcess
+from sandbox.launcher import SANDBOX_TOKEN, BotProcess
 
 T = TypeVar("T")
 
@@ -488,30 +488,6 @@ class Answer:
     result: InteractionResult
 
 
-class SandboxBot(BotProcess):
-    """The bot in its own session, so Ctrl-C at the prompt reaches the prompt, not the bot.
-
-    Same command line and environment as BotProcess.start; only `start_new_session` differs.
-    """
-
-    async def start(self) -> None:
-        log = self.log_path.open("ab")
-        try:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                str(self.script),
-                "run",
-                cwd=str(ROOT),
-                env=self.env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=asyncio.subprocess.STDOUT,
-                start_new_session=True,
-            )
-        finally:
-            log.close()
-
-
 class World:
     """The emulator and the bot process on an event loop in a background thread.
 
@@ -525,7 +501,7 @@ class World:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.emu: Emulator | None = None
-        self.bot: SandboxBot | None = None
+        self.bot: BotProcess | None = None
         self.guild = GuildSpec(
             GUILD_NAME,
             channels=[ChannelSpec(name) for name in CHANNELS],
@@ -563,7 +539,7 @@ class World:
         editor = self.guild.role(EDITOR_ROLE)
         emu.add_member(self.guild.id, emu.owner)
         self._you = self._add_you(emu)
-        self.bot = SandboxBot(
+        self.bot = BotProcess(
             api_base=emu.api_base,
             gateway_url=emu.gateway_url,
             database=self.workdir / "briefing.db",
@@ -572,6 +548,7 @@ class World:
                 "BRIEFING_HOME_GUILD_IDS": str(self.guild.id),
                 "BRIEFING_EDITOR_ROLE_IDS": str(editor.id),
             },
+            own_session=True,
         )
         await self.bot.start()
         bot = self.bot

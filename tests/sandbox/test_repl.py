@@ -307,11 +307,11 @@ def test_a_bot_that_cannot_start_shows_its_log(
     crash = tmp_path / "crash.py"
     crash.write_text("print('starting up')\nraise SystemExit('bad value for BRIEFING_X')\n")
 
-    class CrashingBot(repl.SandboxBot):
+    class CrashingBot(repl.BotProcess):
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(script=crash, **kwargs)
 
-    monkeypatch.setattr(repl, "SandboxBot", CrashingBot)
+    monkeypatch.setattr(repl, "BotProcess", CrashingBot)
     assert repl.main([]) == 1
     err = capsys.readouterr().err
     assert "The bot exited during start-up (exit code 1)" in err

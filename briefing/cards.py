@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 # Discord's documented limits (message resource docs); see DESIGN.md §7.
 TITLE_MAX = 256
@@ -55,21 +56,36 @@ def clip(text: str, limit: int) -> str:
     """Cut to `limit` characters, ending in an ellipsis when something was dropped."""
     if len(text) <= limit:
         return text
+    if limit <= 0:
+        return ""
     return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
 
 
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host: what Discord accepts in an embed."""
+    if not re.fullmatch(r"https?://\S+", url):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+
+
 def _usable_url(url: str | None) -> str | None:
-    if url and len(url) <= URL_MAX and re.fullmatch(r"https?://\S+", url):
-        return url
-    return None
+    return url if url and len(url) <= URL_MAX and is_web_url(url) else None
+
+
+def _filled(text: str, limit: int) -> str:
+    """Discord refuses empty (or whitespace-only) field names and values."""
+    return clip(text, limit).strip() or "\u200b"
 
 
 def fit_card(card: Card) -> Card:
     """Clip every part to its limit; drop fields past 25 and an unusable URL."""
     fields = tuple(
         CardField(
-            clip(f.name, FIELD_NAME_MAX) or "\u200b",
-            clip(f.value, FIELD_VALUE_MAX) or "\u200b",
+            _filled(f.name, FIELD_NAME_MAX),
+            _filled(f.value, FIELD_VALUE_MAX),
             f.inline,
         )
         for f in card.fields[:FIELDS_MAX]
@@ -90,8 +106,8 @@ def fit_card(card: Card) -> Card:
     return fitted
 
 
-# Room kept free on every page for the "Page i/n" footer and the header card's text.
-_FOOTER_ROOM = 120
+# Room for the "Page i/n · " prefix of a footer.
+_PAGE_NOTE_ROOM = 24
 
 
 @dataclass
@@ -117,11 +133,13 @@ def paginate_fields(
     A page holds at most `per_page` fields and never breaks the 6,000-character total.
     """
     head = fit_card(replace(header, description=clip(header.description, 1500), fields=()))
-    fitted = [fit_card(Card(fields=(e,))).fields[0] for e in entries] or []
+    footer = clip(footer, 1000)
+    room = EMBED_TOTAL_MAX - len(footer) - _PAGE_NOTE_ROOM
+    fitted = [fit_card(Card(fields=(e,))).fields[0] for e in entries]
     pages: list[_PageBuilder] = [_PageBuilder(head)]
     for entry in fitted:
         page = pages[-1]
-        too_big = page.size() + len(entry.name) + len(entry.value) > EMBED_TOTAL_MAX - _FOOTER_ROOM
+        too_big = page.size() + len(entry.name) + len(entry.value) > room
         if page.fields and (len(page.fields) >= min(per_page, FIELDS_MAX) or too_big):
             pages.append(_PageBuilder(head))
         pages[-1].fields.append(entry)
@@ -131,8 +149,10 @@ def paginate_fields(
 def paginate_lines(header: Card, lines: list[str], *, footer: str = "") -> list[Card]:
     """Spread one-line entries over the description of as many cards as needed."""
     head = fit_card(replace(header, description=clip(header.description, 1000), fields=()))
+    footer = clip(footer, 1000)
     intro = head.description + "\n\n" if head.description else ""
-    budget = min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - _FOOTER_ROOM - len(head.title)) - len(intro)
+    room = EMBED_TOTAL_MAX - len(footer) - _PAGE_NOTE_ROOM - len(head.title)
+    budget = min(DESCRIPTION_MAX, room) - len(intro)
     chunks: list[list[str]] = [[]]
     used = 0
     for raw in lines:
@@ -152,7 +172,7 @@ def _finish(cards: list[Card], footer: str) -> list[Card]:
     out = []
     for i, card in enumerate(cards, start=1):
         page_note = f"Page {i}/{total}" if total > 1 else ""
-        text = " · ".join(p for p in (page_note, clip(footer, FOOTER_MAX - 40)) if p)
+        text = " · ".join(p for p in (page_note, footer) if p)
         out.append(fit_card(replace(card, footer=text)))
     return out
 

@@ -12,6 +12,8 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefing.cards import is_web_url
+
 Status = Literal["confirmed", "reported", "disputed", "denied", "false", "superseded"]
 STATUSES: tuple[Status, ...] = (
     "confirmed",
@@ -167,8 +169,8 @@ class Source(_Frozen):
     @classmethod
     def _absolute_url(cls, value: str | None) -> str | None:
         # Discord rejects relative embed URLs; an unusable link is refused at the door.
-        if value is not None and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value):
-            raise ValueError("must be an absolute http(s) URL")
+        if value is not None and not is_web_url(value):
+            raise ValueError("must be an absolute http(s) URL with a host")
         return value
 
 

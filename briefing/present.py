@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
-from briefing.cards import Card, CardField, clip, escape_markdown, paginate_fields, paginate_lines
+from briefing.cards import (
+    EMBED_TOTAL_MAX,
+    FIELD_VALUE_MAX,
+    Card,
+    CardField,
+    clip,
+    escape_markdown,
+    paginate_fields,
+    paginate_lines,
+)
 from briefing.models import (
     STATUSES,
     Claim,
@@ -61,6 +71,8 @@ _STANCE_ORDER: tuple[StanceKind, ...] = (
     "denies",
     "declines_to_say",
 )
+STATEMENT_FLOOR = 160  # a statement is shortened no further than this to make room
+FIELD_NAME_ROOM = 16  # the longest stance field name ("Declined to say")
 CORRECTIONS_NOTE = (
     "Spotted a mistake or a newer source? Tell the moderators of the newsroom server; "
     "every change is recorded with who made it and why, and can be reverted."
@@ -121,12 +133,29 @@ def disputed_since(claim: Claim) -> EventDate | None:
     return min(dates, key=lambda d: d.value) if dates else None
 
 
+def _by_priority(claim: Claim) -> list[int]:
+    """Stance indexes in the order to keep them when space runs out.
+
+    The first voice for and the first voice against come before everyone else, so a trimmed
+    answer still says who claims it and who contests it.
+    """
+    ordered = _ordered_stances(claim)
+    pro = [i for i, s in enumerate(ordered) if s.stance in ("asserts", "confirms")]
+    con = [i for i, s in enumerate(ordered) if s.stance in ("disputes", "denies")]
+    first = pro[:1] + con[:1]
+    return first + [i for i in range(len(ordered)) if i not in first]
+
+
 def claim_field(claim: Claim) -> CardField:
-    """A claim as one embed field: statement, then who says what and when, then sources."""
-    lines = [escape_markdown(claim.statement)]
-    lines += [stance_line(s) for s in _ordered_stances(claim)]
+    """A claim as one embed field: statement, then who says what and when, then sources.
+
+    When everything does not fit in a field, the least important stances give way (with a
+    pointer to /claim), then the statement is shortened; the source line always stays.
+    """
+    ordered = _ordered_stances(claim)
+    tail = []
     if claim.figure:
-        lines.append(f"**Figure:** {escape_markdown(claim.figure.text())}")
+        tail.append(f"**Figure:** {escape_markdown(claim.figure.text())}")
     facts = []
     if claim.event_date:
         facts.append(f"**When:** {when(claim.event_date)}")
@@ -135,8 +164,23 @@ def claim_field(claim: Claim) -> CardField:
     if claim.superseded_by:
         facts.append(f"**See:** `{claim.superseded_by}`")
     if facts:
-        lines.append(" · ".join(facts))
-    return CardField(name=f"{status_word(claim.status)} · {claim.id}", value="\n".join(lines))
+        tail.append(clip(" · ".join(facts), 400))
+    statement = escape_markdown(claim.statement)
+    priority = _by_priority(claim)
+    for keep in range(len(ordered), -1, -1):
+        kept = sorted(priority[:keep])
+        lines = [stance_line(ordered[i]) for i in kept]
+        if keep < len(ordered):
+            lines.append(f"*+{len(ordered) - keep} more: /claim id:{claim.id}*")
+        body = "\n".join([*lines, *tail])
+        # The voices for and against are worth a shortened statement; others are not.
+        need = len(statement) if keep > 2 else min(len(statement), STATEMENT_FLOOR)
+        if need + 1 + len(body) <= FIELD_VALUE_MAX or keep == 0:
+            break
+    room = FIELD_VALUE_MAX - len(body) - 1
+    return CardField(
+        name=f"{status_word(claim.status)} · {claim.id}", value=f"{clip(statement, room)}\n{body}"
+    )
 
 
 def topic_pages(topic: Topic, claims: Sequence[Claim]) -> list[Card]:
@@ -150,49 +194,68 @@ def topic_pages(topic: Topic, claims: Sequence[Claim]) -> list[Card]:
     return paginate_fields(header, [claim_field(c) for c in claims], per_page=6, footer=footer)
 
 
-def claim_card(claim: Claim, topic: Topic | None = None) -> Card:
-    description = [
-        f"**{status_word(claim.status)}**: {MEANING[claim.status]}.",
-        "",
-        escape_markdown(claim.statement),
-    ]
-    fields: list[CardField] = []
+def _stance_fields(claim: Claim, detail: int) -> list[CardField]:
+    """One field per kind of stance. Lower `detail` drops per-stance sources, then quotes."""
+    fields = []
     for kind in _STANCE_ORDER:
-        stances = claim.who(kind)
-        if not stances:
-            continue
         lines = []
-        for s in stances:
+        for s in claim.who(kind):
             dated = f" · {when(s.date)}" if s.date else ""
             lines.append(f"{actor_text(s)}{dated}")
-            if s.quote:
-                lines.append(f"> “{escape_markdown(s.quote)}”")
-            if s.source:
+            if s.quote and detail >= 1:
+                quote = s.quote if detail >= 2 else clip(s.quote, 100)
+                lines.append(f"> “{escape_markdown(quote)}”")
+            if s.source and detail >= 3:
                 lines.append(f"Source: {source_text(s.source)}")
-        fields.append(CardField(VERB[kind].removesuffix(":").removesuffix(" by"), "\n".join(lines)))
+        if lines:
+            name = VERB[kind].removesuffix(":").removesuffix(" by")
+            fields.append(CardField(name, clip("\n".join(lines), FIELD_VALUE_MAX)))
+    return fields
+
+
+def claim_card(claim: Claim, topic: Topic | None = None) -> Card:
+    """One claim in full. Attribution comes first; if the whole would pass Discord's
+    6,000-character limit, stance details are shortened so the facts and sources still show."""
+    description = "\n".join(
+        [
+            f"**{status_word(claim.status)}**: {MEANING[claim.status]}.",
+            "",
+            escape_markdown(claim.statement),
+        ]
+    )
+    facts: list[CardField] = []
     if claim.figure:
-        fields.append(CardField("Figure", escape_markdown(claim.figure.text()), inline=True))
+        facts.append(CardField("Figure", escape_markdown(claim.figure.text()), inline=True))
     if claim.event_date:
-        fields.append(CardField("When", when(claim.event_date, relative=True), inline=True))
+        facts.append(CardField("When", when(claim.event_date, relative=True), inline=True))
     if since := disputed_since(claim):
-        fields.append(CardField("Disputed since", when(since), inline=True))
+        facts.append(CardField("Disputed since", when(since), inline=True))
     if claim.sources:
-        fields.append(CardField("Sources", "\n".join(source_text(s) for s in claim.sources)))
+        sources = "\n".join(source_text(s) for s in claim.sources)
+        facts.append(CardField("Sources", clip(sources, FIELD_VALUE_MAX)))
     if claim.superseded_by:
-        fields.append(CardField("Superseded by", f"`{claim.superseded_by}`"))
+        facts.append(CardField("Superseded by", f"`{claim.superseded_by}`"))
     if claim.reviewed_at:
-        fields.append(CardField("Last verified", timestamp(claim.reviewed_at, "R"), inline=True))
+        facts.append(CardField("Last verified", timestamp(claim.reviewed_at, "R"), inline=True))
     topic_name = topic.title if topic else claim.topic
-    first_url = next((s.url for s in claim.sources if s.url), None)
-    return Card(
+    base = Card(
         title=clip(f"{BADGE[claim.status]} {claim.id}", 256),
-        description="\n".join(description),
-        fields=tuple(fields),
+        description=description,
+        fields=tuple(facts),
         footer=f"Topic: {topic_name} · version {claim.version} · updated "
         f"{claim.updated_at:%Y-%m-%d}",
-        url=first_url,
+        url=next((s.url for s in claim.sources if s.url), None),
         color=COLOR[claim.status],
     )
+    room = EMBED_TOTAL_MAX - base.size()
+    for detail in (3, 2, 1, 0):
+        stances = _stance_fields(claim, detail)
+        if sum(len(f.name) + len(f.value) for f in stances) <= room:
+            break
+    else:
+        share = room // max(len(stances), 1) - FIELD_NAME_ROOM
+        stances = [CardField(f.name, clip(f.value, share)) for f in stances]
+    return replace(base, fields=(*stances, *facts))
 
 
 def disputed_pages(claims: Sequence[Claim], topic: Topic | None) -> list[Card]:

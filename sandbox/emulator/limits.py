@@ -84,10 +84,14 @@ def form_error(errors: Errors) -> dict[str, Any]:
 def _is_url(value: Any, *, allow_attachment: bool = False) -> bool:
     if not isinstance(value, str):
         return False
-    parsed = urlparse(value)
+    try:
+        parsed = urlparse(value)
+        host = parsed.hostname
+    except ValueError:  # e.g. "http://[oops": Discord answers 50035, not an error page
+        return False
     if allow_attachment and parsed.scheme == "attachment":
         return bool(parsed.netloc or parsed.path)
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
+    return parsed.scheme in ("http", "https") and bool(host)
 
 
 def _check_url(

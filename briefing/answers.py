@@ -7,12 +7,14 @@ query into the few characters a Discord custom id allows.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from briefing.cards import Card
+from briefing.cards import Card, page_count
 from briefing.errors import InvalidInput
-from briefing.present import disputed_pages, search_pages, timeline_pages, topic_pages
+from briefing.models import Claim
+from briefing.present import PageOf, disputed_page, search_page, timeline_page, topic_page
 from briefing.store import Store
 
 QueryKind = Literal["topic", "disputed", "search", "timeline"]
@@ -40,21 +42,81 @@ class Query:
         return cls(_KINDS[code], topic or None, text)
 
 
-async def pages_for(store: Store, query: Query) -> list[Card]:
-    """Render every page of an answer from the store's current state."""
+# Entries per page: 6 claim fields fit Discord's 6,000 characters at a readable length.
+PER_PAGE = 6
+TIMELINE_PER_PAGE = 15
+
+
+@dataclass(frozen=True)
+class Page:
+    card: Card
+    number: int  # 1-based
+    pages: int
+
+
+async def page_for(store: Store, query: Query, number: int = 1) -> Page:
+    """Render one page of an answer from the store's current state.
+
+    Only that page's claims are read: an answer over thousands of claims costs a count and
+    one LIMIT/OFFSET query. A page number past the end (the data shrank) shows the last page.
+    """
     topic = await store.get_topic(query.topic) if query.topic else None
     match query.kind:
         case "topic":
             if topic is None:
                 raise InvalidInput("Pick a topic.")
-            return topic_pages(topic, await store.list_claims(topic=topic.slug))
+            tally = await store.tally(topic=topic.slug)
+            listing = await _listing(
+                sum(tally.values()),
+                PER_PAGE,
+                number,
+                lambda limit, offset: store.list_claims(
+                    topic=topic.slug, limit=limit, offset=offset
+                ),
+            )
+            card = topic_page(topic, tally, listing)
         case "disputed":
-            claims = await store.list_claims(topic=query.topic, statuses=["disputed"])
-            return disputed_pages(claims, topic)
+            total = (await store.tally(topic=query.topic, statuses=["disputed"]))["disputed"]
+            listing = await _listing(
+                total,
+                PER_PAGE,
+                number,
+                lambda limit, offset: store.list_claims(
+                    topic=query.topic, statuses=["disputed"], limit=limit, offset=offset
+                ),
+            )
+            card = disputed_page(topic, listing)
         case "search":
             text = query.text.strip()
             if len(text) > SEARCH_MAX:
                 raise InvalidInput(f"Keep searches to {SEARCH_MAX} characters or fewer.")
-            return search_pages(text, await store.search(text, topic=query.topic), topic)
+            listing = await _listing(
+                await store.search_count(text, topic=query.topic),
+                PER_PAGE,
+                number,
+                lambda limit, offset: store.search(
+                    text, topic=query.topic, limit=limit, offset=offset
+                ),
+            )
+            card = search_page(text, topic, listing)
         case "timeline":
-            return timeline_pages(await store.timeline(topic=query.topic), topic)
+            listing = await _listing(
+                await store.timeline_count(topic=query.topic),
+                TIMELINE_PER_PAGE,
+                number,
+                lambda limit, offset: store.timeline(topic=query.topic, limit=limit, offset=offset),
+            )
+            card = timeline_page(topic, listing)
+    return Page(card, listing.page, listing.pages)
+
+
+async def _listing(
+    total: int,
+    per_page: int,
+    number: int,
+    fetch: Callable[[int, int], Awaitable[list[Claim]]],
+) -> PageOf:
+    pages = page_count(total, per_page)
+    page = min(max(number, 1), pages)
+    claims = await fetch(per_page, (page - 1) * per_page)
+    return PageOf(claims, page, pages, total)

@@ -7,7 +7,7 @@ Cogs turn a `Card` into a `discord.Embed`; because every card passes through `fi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 # Discord's documented limits (message resource docs); see DESIGN.md §7.
@@ -108,73 +108,65 @@ def fit_card(card: Card) -> Card:
 
 # Room for the "Page i/n · " prefix of a footer.
 _PAGE_NOTE_ROOM = 24
+# Longest field name an entry may have (status badge and word, then the claim id).
+ENTRY_NAME_MAX = 96
+HEADER_DESCRIPTION_MAX = 1000
+FOOTER_TEXT_MAX = 500
 
 
-@dataclass
-class _PageBuilder:
+@dataclass(frozen=True)
+class Layout:
+    """How one page of an answer is framed: the header repeats on every page."""
+
     header: Card
-    fields: list[CardField] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    footer: str = ""
 
-    def size(self) -> int:
-        return (
-            len(self.header.title)
-            + len(self.header.description)
-            + sum(len(f.name) + len(f.value) for f in self.fields)
-            + sum(len(line) + 1 for line in self.lines)
+    def head(self) -> Card:
+        description = clip(self.header.description, HEADER_DESCRIPTION_MAX)
+        return fit_card(replace(self.header, description=description, fields=()))
+
+    def fixed_size(self) -> int:
+        head = self.head()
+        return len(head.title) + len(head.description) + len(self.footer_text(99, 99))
+
+    def footer_text(self, page: int, pages: int) -> str:
+        note = f"Page {page}/{pages}" if pages > 1 else ""
+        return " · ".join(p for p in (note, clip(self.footer, FOOTER_TEXT_MAX)) if p)
+
+    def field_room(self, count: int) -> int:
+        """Characters each of `count` entry values may use so the page stays within 6,000."""
+        share = (EMBED_TOTAL_MAX - self.fixed_size()) // max(count, 1) - ENTRY_NAME_MAX
+        return max(0, min(FIELD_VALUE_MAX, share))
+
+    def line_room(self, count: int) -> int:
+        """Characters each of `count` description lines may use."""
+        head = self.head()
+        intro = len(head.description) + 2 if head.description else 0
+        total = min(DESCRIPTION_MAX - intro, EMBED_TOTAL_MAX - self.fixed_size())
+        return max(0, total // max(count, 1) - 1)
+
+    def fields_page(self, entries: list[CardField], page: int, pages: int) -> Card:
+        """One page of entries, each already sized with `field_room(len(entries))`."""
+        room = self.field_room(len(entries))
+        fields = tuple(
+            CardField(clip(e.name, ENTRY_NAME_MAX), clip(e.value, room), e.inline)
+            for e in entries[:FIELDS_MAX]
+        )
+        return fit_card(replace(self.head(), fields=fields, footer=self.footer_text(page, pages)))
+
+    def lines_page(self, lines: list[str], page: int, pages: int) -> Card:
+        """One page of one-line entries under the header's description."""
+        head = self.head()
+        room = self.line_room(len(lines))
+        body = "\n".join(clip(line, room) for line in lines)
+        description = f"{head.description}\n\n{body}" if head.description else body
+        return fit_card(
+            replace(head, description=description, footer=self.footer_text(page, pages))
         )
 
 
-def paginate_fields(
-    header: Card, entries: list[CardField], *, per_page: int = 8, footer: str = ""
-) -> list[Card]:
-    """Spread `entries` over as many cards as needed; each card repeats the header.
-
-    A page holds at most `per_page` fields and never breaks the 6,000-character total.
-    """
-    head = fit_card(replace(header, description=clip(header.description, 1500), fields=()))
-    footer = clip(footer, 1000)
-    room = EMBED_TOTAL_MAX - len(footer) - _PAGE_NOTE_ROOM
-    fitted = [fit_card(Card(fields=(e,))).fields[0] for e in entries]
-    pages: list[_PageBuilder] = [_PageBuilder(head)]
-    for entry in fitted:
-        page = pages[-1]
-        too_big = page.size() + len(entry.name) + len(entry.value) > room
-        if page.fields and (len(page.fields) >= min(per_page, FIELDS_MAX) or too_big):
-            pages.append(_PageBuilder(head))
-        pages[-1].fields.append(entry)
-    return _finish([replace(head, fields=tuple(p.fields)) for p in pages], footer)
-
-
-def paginate_lines(header: Card, lines: list[str], *, footer: str = "") -> list[Card]:
-    """Spread one-line entries over the description of as many cards as needed."""
-    head = fit_card(replace(header, description=clip(header.description, 1000), fields=()))
-    footer = clip(footer, 1000)
-    intro = head.description + "\n\n" if head.description else ""
-    room = EMBED_TOTAL_MAX - len(footer) - _PAGE_NOTE_ROOM - len(head.title)
-    budget = min(DESCRIPTION_MAX, room) - len(intro)
-    chunks: list[list[str]] = [[]]
-    used = 0
-    for raw in lines:
-        line = clip(raw, min(budget, 1000))
-        if chunks[-1] and used + len(line) + 1 > budget:
-            chunks.append([])
-            used = 0
-        chunks[-1].append(line)
-        used += len(line) + 1
-    return _finish(
-        [replace(head, description=intro + "\n".join(chunk)) for chunk in chunks], footer
-    )
-
-
-def _finish(cards: list[Card], footer: str) -> list[Card]:
-    total = len(cards)
-    out = []
-    for i, card in enumerate(cards, start=1):
-        page_note = f"Page {i}/{total}" if total > 1 else ""
-        text = " · ".join(p for p in (page_note, footer) if p)
-        out.append(fit_card(replace(card, footer=text)))
-    return out
+def page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
 
 
 _INLINE_MARKUP = re.compile(r"([\\*_~`|\[\]])")

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from briefing.cards import (
     EMBED_TOTAL_MAX,
     FIELD_VALUE_MAX,
     Card,
     CardField,
+    Layout,
     clip,
     escape_markdown,
-    paginate_fields,
-    paginate_lines,
 )
 from briefing.models import (
-    STATUSES,
     Claim,
     EventDate,
     Source,
@@ -146,7 +144,9 @@ def _by_priority(claim: Claim) -> list[int]:
     return first + [i for i in range(len(ordered)) if i not in first]
 
 
-def claim_field(claim: Claim) -> CardField:
+def claim_field(
+    claim: Claim, limit: int = FIELD_VALUE_MAX, *, with_since: bool = False
+) -> CardField:
     """A claim as one embed field: statement, then who says what and when, then sources.
 
     When everything does not fit in a field, the least important stances give way (with a
@@ -164,7 +164,9 @@ def claim_field(claim: Claim) -> CardField:
     if claim.superseded_by:
         facts.append(f"**See:** `{claim.superseded_by}`")
     if facts:
-        tail.append(clip(" · ".join(facts), 400))
+        tail.append(clip(" · ".join(facts), min(400, limit // 2)))
+    if with_since and (since := disputed_since(claim)):
+        tail.append(f"**Disputed since** {when(since)}")
     statement = escape_markdown(claim.statement)
     priority = _by_priority(claim)
     for keep in range(len(ordered), -1, -1):
@@ -175,23 +177,38 @@ def claim_field(claim: Claim) -> CardField:
         body = "\n".join([*lines, *tail])
         # The voices for and against are worth a shortened statement; others are not.
         need = len(statement) if keep > 2 else min(len(statement), STATEMENT_FLOOR)
-        if need + 1 + len(body) <= FIELD_VALUE_MAX or keep == 0:
+        if need + 1 + len(body) <= limit or keep == 0:
             break
-    room = FIELD_VALUE_MAX - len(body) - 1
+    room = limit - len(body) - 1
     return CardField(
         name=f"{status_word(claim.status)} · {claim.id}", value=f"{clip(statement, room)}\n{body}"
     )
 
 
-def topic_pages(topic: Topic, claims: Sequence[Claim]) -> list[Card]:
-    counts = _count(claims)
-    tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+@dataclass(frozen=True)
+class PageOf:
+    """One page of a listing: its claims, where it stands, and how many match in all."""
+
+    claims: Sequence[Claim]
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+
+def _fields_page(layout: Layout, listing: PageOf, *, with_since: bool = False) -> Card:
+    room = layout.field_room(len(listing.claims))
+    entries = [claim_field(c, room, with_since=with_since) for c in listing.claims]
+    return layout.fields_page(entries, listing.page, listing.pages)
+
+
+def topic_page(topic: Topic, tally: dict[Status, int], listing: PageOf) -> Card:
+    counts = ", ".join(f"{n} {s}" for s, n in tally.items() if n)
     header = Card(
         title=f"Briefing: {topic.title}",
-        description=f"{escape_markdown(topic.summary)}\n\n{tally or 'No claims yet.'}",
+        description=f"{escape_markdown(topic.summary)}\n\n{counts or 'No claims yet.'}",
     )
     footer = f"/claim id:<id> for details · topic: {topic.slug}"
-    return paginate_fields(header, [claim_field(c) for c in claims], per_page=6, footer=footer)
+    return _fields_page(Layout(header, footer), listing)
 
 
 def _stance_fields(claim: Claim, detail: int) -> list[CardField]:
@@ -258,50 +275,41 @@ def claim_card(claim: Claim, topic: Topic | None = None) -> Card:
     return replace(base, fields=(*stances, *facts))
 
 
-def disputed_pages(claims: Sequence[Claim], topic: Topic | None) -> list[Card]:
+def disputed_page(topic: Topic | None, listing: PageOf) -> Card:
     scope = f" in {topic.title}" if topic else ""
-    if not claims:
-        return [Card(title=f"Disputed claims{scope}", description="Nothing is disputed right now.")]
-    entries = []
-    for c in claims:
-        field = claim_field(c)
-        since = disputed_since(c)
-        if since:
-            field = CardField(field.name, f"{field.value}\n**Disputed since** {when(since)}")
-        entries.append(field)
+    if not listing.claims:
+        return Card(title=f"Disputed claims{scope}", description="Nothing is disputed right now.")
     header = Card(
         title=f"Disputed claims{scope}",
-        description=f"{len(claims)} claim(s) that a named party contests.",
+        description=f"{listing.total} claim(s) that a named party contests.",
     )
-    return paginate_fields(header, entries, per_page=6)
+    return _fields_page(Layout(header), listing, with_since=True)
 
 
-def search_pages(query: str, claims: Sequence[Claim], topic: Topic | None) -> list[Card]:
+def search_page(query: str, topic: Topic | None, listing: PageOf) -> Card:
     scope = f" in {topic.title}" if topic else ""
     shown = escape_markdown(clip(query, 100))
-    if not claims:
-        return [
-            Card(
-                title=f"Search{scope}",
-                description=f"No claims match “{shown}”. Try fewer or shorter words.",
-            )
-        ]
-    header = Card(title=f"Search{scope}", description=f"{len(claims)} claim(s) match “{shown}”.")
-    return paginate_fields(header, [claim_field(c) for c in claims], per_page=6)
+    if not listing.claims:
+        return Card(
+            title=f"Search{scope}",
+            description=f"No claims match “{shown}”. Try fewer or shorter words.",
+        )
+    header = Card(title=f"Search{scope}", description=f"{listing.total} claim(s) match “{shown}”.")
+    return _fields_page(Layout(header), listing)
 
 
-def timeline_pages(claims: Sequence[Claim], topic: Topic | None) -> list[Card]:
+def timeline_page(topic: Topic | None, listing: PageOf) -> Card:
     scope = f": {topic.title}" if topic else ""
-    if not claims:
-        return [Card(title=f"Timeline{scope}", description="No dated claims yet.")]
+    if not listing.claims:
+        return Card(title=f"Timeline{scope}", description="No dated claims yet.")
     lines = [
         f"**{when(c.event_date)}** {BADGE[c.status]} {escape_markdown(c.statement)} "
         f"({c.status}, `{c.id}`)"
-        for c in claims
+        for c in listing.claims
         if c.event_date
     ]
     header = Card(title=f"Timeline{scope}", description="What happened, in order.")
-    return paginate_lines(header, lines)
+    return Layout(header).lines_page(lines, listing.page, listing.pages)
 
 
 def about_card(
@@ -339,13 +347,6 @@ def about_card(
         ),
         color=0x37474F,
     )
-
-
-def _count(claims: Sequence[Claim]) -> dict[Status, int]:
-    counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
-    for c in claims:
-        counts[c.status] += 1
-    return counts
 
 
 def autocomplete_label(claim_id: str, statement: str) -> str:

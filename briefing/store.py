@@ -291,9 +291,10 @@ class Store:
             raise NotFound(f"There is no claim with id `{claim_id}`. Try `/search`.")
         return _row_to_claim(row)
 
-    async def list_claims(
-        self, *, topic: str | None = None, statuses: Iterable[Status] | None = None
-    ) -> list[Claim]:
+    @staticmethod
+    def _filters(
+        topic: str | None, statuses: Iterable[Status] | None, *, dated: bool = False
+    ) -> tuple[str, list[Any]]:
         where, params = ["1"], []
         if topic is not None:
             where.append("c.topic = ?")
@@ -302,37 +303,84 @@ class Store:
             wanted = list(statuses)
             where.append(f"c.status IN ({','.join('?' * len(wanted))})")
             params += wanted
+        if dated:
+            where.append("c.event_date IS NOT NULL")
+        return " AND ".join(where), params
+
+    async def list_claims(
+        self,
+        *,
+        topic: str | None = None,
+        statuses: Iterable[Status] | None = None,
+        limit: int = -1,
+        offset: int = 0,
+    ) -> list[Claim]:
+        """Claims in reading order (topic, then date); a page of them with limit/offset."""
+        where, params = self._filters(topic, statuses)
         rows = await self._fetchall(
-            f"{_CLAIM_SELECT} WHERE {' AND '.join(where)} {_CLAIM_ORDER}", params
+            f"{_CLAIM_SELECT} WHERE {where} {_CLAIM_ORDER} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         )
         return [_row_to_claim(r) for r in rows]
 
-    async def timeline(self, *, topic: str | None = None) -> list[Claim]:
+    async def tally(
+        self, *, topic: str | None = None, statuses: Iterable[Status] | None = None
+    ) -> dict[Status, int]:
+        """How many claims have each status (every status present, zero or not)."""
+        where, params = self._filters(topic, statuses)
+        rows = await self._fetchall(
+            f"SELECT c.status, COUNT(*) AS n FROM claims c WHERE {where} GROUP BY c.status",
+            params,
+        )
+        counts = {r["status"]: int(r["n"]) for r in rows}
+        return {s: counts.get(s, 0) for s in STATUSES}
+
+    async def timeline(
+        self, *, topic: str | None = None, limit: int = -1, offset: int = 0
+    ) -> list[Claim]:
         """Dated claims in the order things happened."""
-        params: list[Any] = []
-        where = "c.event_date IS NOT NULL"
-        if topic is not None:
-            where += " AND c.topic = ?"
-            params.append(topic)
+        where, params = self._filters(topic, None, dated=True)
         rows = await self._fetchall(
-            f"{_CLAIM_SELECT} WHERE {where} ORDER BY c.event_date, t.position, c.id", params
+            f"{_CLAIM_SELECT} WHERE {where} ORDER BY c.event_date, t.position, c.id "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         )
         return [_row_to_claim(r) for r in rows]
 
-    async def search(self, query: str, *, topic: str | None = None, limit: int = 50) -> list[Claim]:
+    async def timeline_count(self, *, topic: str | None = None) -> int:
+        where, params = self._filters(topic, None, dated=True)
+        row = await self._fetchone(f"SELECT COUNT(*) AS n FROM claims c WHERE {where}", params)
+        return int(row["n"]) if row else 0
+
+    async def search(
+        self, query: str, *, topic: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[Claim]:
         """Full-text search over statements, actors, quotes and outlets, best match first."""
-        match = fts_query(query)
-        params: list[Any] = [match]
-        where = "claims_fts MATCH ?"
-        if topic is not None:
-            where += " AND c.topic = ?"
-            params.append(topic)
+        match, where, params = self._search_filter(query, topic)
         rows = await self._fetchall(
             "SELECT c.* FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
-            f"WHERE {where} ORDER BY bm25(claims_fts, 0, 4.0, 1.0), c.id LIMIT ?",
-            [*params, limit],
+            f"WHERE {where} ORDER BY bm25(claims_fts, 0, 4.0, 1.0), c.id LIMIT ? OFFSET ?",
+            [match, *params, limit, offset],
         )
         return [_row_to_claim(r) for r in rows]
+
+    async def search_count(self, query: str, *, topic: str | None = None) -> int:
+        match, where, params = self._search_filter(query, topic)
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
+            f"WHERE {where}",
+            [match, *params],
+        )
+        return int(row["n"]) if row else 0
+
+    @staticmethod
+    def _search_filter(query: str, topic: str | None) -> tuple[str, str, list[Any]]:
+        where = "claims_fts MATCH ?"
+        params: list[Any] = []
+        if topic is not None:
+            where += " AND c.topic = ?"
+            params.append(topic)
+        return fts_query(query), where, params
 
     async def suggest_claims(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """(id, statement) pairs for autocomplete: id prefix matches first, then text matches."""
@@ -365,9 +413,7 @@ class Store:
         return found[:limit]
 
     async def count_by_status(self) -> list[StatusCount]:
-        rows = await self._fetchall("SELECT status, COUNT(*) AS n FROM claims GROUP BY status")
-        counts = {r["status"]: r["n"] for r in rows}
-        return [StatusCount(status=s, count=counts.get(s, 0)) for s in STATUSES]
+        return [StatusCount(status=s, count=n) for s, n in (await self.tally()).items()]
 
     async def freshness(self) -> tuple[dt.datetime | None, dt.datetime | None]:
         """(latest change, oldest review) across all claims."""

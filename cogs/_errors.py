@@ -67,6 +67,9 @@ def describe(error: BaseException) -> str | None:
 
 async def report(interaction: discord.Interaction, error: BaseException) -> None:
     """Domain errors become a plain ephemeral message; bugs get a reference id we also log."""
+    if interaction.client.is_closed():
+        log.debug("interaction %s failed during shutdown: %r", interaction.id, error)
+        return
     text = describe(error)
     if text is None:
         ref = secrets.token_hex(4)

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from briefing.answers import Query, pages_for
-from briefing.cards import Card
+from briefing.answers import Page, Query, page_for
 from briefing.store import Store
 from cogs._embeds import to_embed
 from cogs._errors import report, tell
@@ -76,24 +75,26 @@ class PageButton(
         bot: BriefingBot = interaction.client  # type: ignore[assignment]
         try:
             query = Query.from_key(self.key)
-            pages = await pages_for(bot.store, query)
-            page = min(self.page, len(pages) - 1)
+            page = await page_for(bot.store, query, self.page)
             await interaction.response.edit_message(
-                embed=to_embed(pages[page]), view=pager(pages, page, self.owner, query)
+                embed=to_embed(page.card), view=pager(page, self.owner, query)
             )
         except Exception as error:
             await report(interaction, error)
 
 
-def pager(pages: list[Card], page: int, owner: int, query: Query) -> discord.ui.View | None:
+def pager(page: Page, owner: int, query: Query) -> discord.ui.View | None:
     """Previous/Next buttons for a multi-page answer; None when it fits one page."""
-    if len(pages) <= 1:
+    if page.pages <= 1:
         return None
     view = discord.ui.View(timeout=None)
     key = query.key()
-    view.add_item(PageButton("<", owner, max(page - 1, 0), key, disabled=page == 0))
-    last = len(pages) - 1
-    view.add_item(PageButton(">", owner, min(page + 1, last), key, disabled=page == last))
+    view.add_item(PageButton("<", owner, max(page.number - 1, 1), key, disabled=page.number == 1))
+    view.add_item(
+        PageButton(
+            ">", owner, min(page.number + 1, page.pages), key, disabled=page.number == page.pages
+        )
+    )
     return view
 
 
@@ -101,7 +102,7 @@ async def send_query(interaction: discord.Interaction, store: Store, query: Quer
     """Answer with the first page of `query`, and buttons for the rest when there are more."""
 
     async def build() -> Answer:
-        pages = await pages_for(store, query)
-        return Answer(to_embed(pages[0]), pager(pages, 0, interaction.user.id, query))
+        page = await page_for(store, query)
+        return Answer(to_embed(page.card), pager(page, interaction.user.id, query))
 
     await reply(interaction, build())

@@ -162,8 +162,9 @@ def claim_diff(before: ClaimDraft | None, after: ClaimDraft) -> dict[str, Any]:
     return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
 
 
-_CLAIM_ORDER = "ORDER BY t.position, c.event_date IS NULL, c.event_date, c.id"
-_CLAIM_SELECT = "SELECT c.* FROM claims c JOIN topics t ON t.slug = c.topic"
+# Reading order: when it happened, undated last. Matches the indexes of migration 0002.
+_CLAIM_ORDER = "ORDER BY coalesce(c.event_date, '9999-12-31'), c.id"
+_CLAIM_SELECT = "SELECT c.* FROM claims c"
 
 
 class Store:
@@ -232,12 +233,13 @@ class Store:
                 raise
 
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._lock, self._db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        # execute_fetchall is one trip to aiosqlite's thread; a cursor would take three.
+        async with self._lock:
+            return list(await self._db.execute_fetchall(sql, params))
 
     async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._lock, self._db.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self._fetchall(sql, params)
+        return rows[0] if rows else None
 
     # -- metadata -------------------------------------------------------------------------
 
@@ -341,8 +343,7 @@ class Store:
         """Dated claims in the order things happened."""
         where, params = self._filters(topic, None, dated=True)
         rows = await self._fetchall(
-            f"{_CLAIM_SELECT} WHERE {where} ORDER BY c.event_date, t.position, c.id "
-            "LIMIT ? OFFSET ?",
+            f"{_CLAIM_SELECT} WHERE {where} ORDER BY c.event_date, c.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [_row_to_claim(r) for r in rows]
@@ -357,11 +358,20 @@ class Store:
     ) -> list[Claim]:
         """Full-text search over statements, actors, quotes and outlets, best match first."""
         match, where, params = self._search_filter(query, topic)
-        rows = await self._fetchall(
-            "SELECT c.* FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
-            f"WHERE {where} ORDER BY bm25(claims_fts, 0, 4.0, 1.0), c.id LIMIT ? OFFSET ?",
-            [match, *params, limit, offset],
-        )
+        if topic is None:
+            # Rank inside FTS5 first, so it can stop at the page instead of joining every match.
+            sql = (
+                "SELECT c.* FROM (SELECT claim_id, rank FROM claims_fts WHERE claims_fts MATCH ? "
+                "ORDER BY rank LIMIT ? OFFSET ?) f JOIN claims c ON c.id = f.claim_id "
+                "ORDER BY f.rank, c.id"
+            )
+            rows = await self._fetchall(sql, [match, limit, offset])
+        else:
+            rows = await self._fetchall(
+                "SELECT c.* FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
+                f"WHERE {where} ORDER BY f.rank, c.id LIMIT ? OFFSET ?",
+                [match, *params, limit, offset],
+            )
         return [_row_to_claim(r) for r in rows]
 
     async def search_count(self, query: str, *, topic: str | None = None) -> int:
@@ -387,8 +397,7 @@ class Store:
         typed = typed.strip()
         if not typed:
             rows = await self._fetchall(
-                f"SELECT c.id, c.statement FROM claims c JOIN topics t ON t.slug = c.topic "
-                f"{_CLAIM_ORDER} LIMIT ?",
+                f"SELECT c.id, c.statement FROM claims c {_CLAIM_ORDER} LIMIT ?",
                 (limit,),
             )
             return [(r["id"], r["statement"]) for r in rows]
@@ -406,7 +415,7 @@ class Store:
             seen = {i for i, _ in found}
             rows = await self._fetchall(
                 "SELECT c.id, c.statement FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
-                "WHERE claims_fts MATCH ? ORDER BY bm25(claims_fts, 0, 4.0, 1.0) LIMIT ?",
+                "WHERE claims_fts MATCH ? ORDER BY f.rank LIMIT ?",
                 (match, limit),
             )
             found += [(r["id"], r["statement"]) for r in rows if r["id"] not in seen]
@@ -417,7 +426,11 @@ class Store:
 
     async def freshness(self) -> tuple[dt.datetime | None, dt.datetime | None]:
         """(latest change, oldest review) across all claims."""
-        row = await self._fetchone("SELECT MAX(updated_at) AS u, MIN(reviewed_at) AS r FROM claims")
+        # Two subqueries: each MIN/MAX alone is an index lookup; together they would scan.
+        row = await self._fetchone(
+            "SELECT (SELECT MAX(updated_at) FROM claims) AS u, "
+            "(SELECT MIN(reviewed_at) FROM claims WHERE reviewed_at IS NOT NULL) AS r"
+        )
         if row is None:
             return None, None
         return (

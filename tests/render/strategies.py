@@ -6,19 +6,26 @@ right-to-left overrides and line breaks. Long strings repeat a few drawn pieces,
 every maximum (300-character statement, 8 stances, 5 sources) costs hypothesis little data.
 
 The module also holds `embed_problems`, the one check every render test applies to the embed
-discord.py would really send.
+discord.py would really send, `listings` (claims cut into the pages the answers ask for),
+`long_claim` (a fixed claim at every model maximum), and `walk`, which reads every page of an
+answer from a real store as the page buttons do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from hypothesis import strategies as st
 
-from briefing.cards import Card
+from briefing.answers import Page, Query, page_for
+from briefing.cards import Card, page_count
 from briefing.models import (
     MAX_QUOTE,
     MAX_SOURCES,
@@ -34,6 +41,9 @@ from briefing.models import (
     Stance,
     Topic,
 )
+from briefing.present import PageOf
+from briefing.seed import read_seed
+from briefing.store import Store
 from cogs._embeds import to_embed
 from sandbox.emulator.limits import ErrorTree, check_embeds
 
@@ -338,6 +348,63 @@ def claim_lists(draw: st.DrawFn, max_size: int = 60, *, biggest: bool | None = N
     return out
 
 
+def listings(items: list[Claim], per_page: int) -> list[PageOf]:
+    """`items` cut into pages as `answers.page_for` reads them: one `PageOf` per page."""
+    pages = page_count(len(items), per_page)
+    return [
+        PageOf(items[(i - 1) * per_page : i * per_page], i, pages, len(items))
+        for i in range(1, pages + 1)
+    ]
+
+
+def long_claim(claim_id: str = "long-claim") -> Claim:
+    """Plain text (no markdown to escape), every list and string at the model's maximum.
+
+    Stances in reading order: asserts (Official 0, 4), confirms (1, 5), disputes (2, 6),
+    denies (Ukraine's General Staff), declines to say (3).
+    """
+    now = dt.datetime(2025, 4, 28, tzinfo=dt.UTC)
+    source = Source(
+        outlet="O" * 100,
+        title="T" * 200,
+        url="https://example.com/" + "u" * 480,
+        published=dt.date(2025, 4, 28),
+    )
+    kinds = ("asserts", "confirms", "disputes", "declines_to_say")
+    stances = [
+        Stance(
+            actor=Actor(name=f"Official {i} " + "a" * 80, kind="government", country="C" * 60),
+            stance=kinds[i % len(kinds)],
+            date="2025-04-28",
+            quote="q" * MAX_QUOTE,
+            source=source,
+        )
+        for i in range(MAX_STANCES - 1)
+    ]
+    stances.append(
+        Stance(
+            actor=Actor(name="Ukraine's General Staff", kind="military", country="Ukraine"),
+            stance="denies",
+            date="2025-04",
+            quote="d" * MAX_QUOTE,
+            source=source,
+        )
+    )
+    return Claim(
+        id=claim_id,
+        topic="kursk",
+        statement="S" * MAX_STATEMENT,
+        status="disputed",
+        stances=tuple(stances),
+        event_date="2025-04-26",
+        sources=(source,) * MAX_SOURCES,
+        reviewed_at=now,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 # -- the check every rendered card must pass -----------------------------------------------
 
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX = 256, 4096, 25
@@ -438,3 +505,64 @@ def field_texts(embed: dict[str, Any]) -> str:
         parts += [f["name"], f["value"]]
     parts.append((embed.get("footer") or {}).get("text") or "")
     return "\n".join(parts)
+
+
+# -- answers, page by page -----------------------------------------------------------------
+
+SEED_PATH = Path(__file__).resolve().parents[2] / "data" / "briefing.yaml"
+
+_TIMELINE_ID = re.compile(rf"\((?:{'|'.join(STATUSES)}), `([a-z0-9-]+)`\)")
+
+
+@asynccontextmanager
+async def seeded_store(path: Path) -> AsyncIterator[Store]:
+    """A real SQLite store at `path`, loaded with the curated seed."""
+    store = await Store.open(path)
+    try:
+        assert await store.load_seed(read_seed(SEED_PATH)) is True
+        yield store
+    finally:
+        await store.close()
+
+
+def field_ids(card: Card) -> list[str]:
+    """Claim ids in the order a page lists them (each field is named "<status> · <id>")."""
+    return [f.name.rsplit(" · ", 1)[1] for f in card.fields]
+
+
+def timeline_ids(card: Card) -> list[str]:
+    """Claim ids in the order a timeline page lists them (each line ends "(<status>, `<id>`)")."""
+    return _TIMELINE_ID.findall(card.description)
+
+
+def check_page(card: Card, page: int, pages: int, *, per_page: int | None = None) -> None:
+    """One page fits as its own message; a multi-page answer numbers its pages."""
+    assert_message_fits([card])
+    for f in card.fields:
+        assert f.name.strip() and f.value.strip()
+    if per_page is not None:
+        assert len(card.fields) <= per_page
+    if pages > 1:
+        assert card.footer.startswith(f"Page {page}/{pages}"), card.footer
+    else:
+        assert "Page " not in card.footer, card.footer
+
+
+async def walk(store: Store, query: Query, *, per_page: int | None = None) -> list[Page]:
+    """Every page of an answer, asked for by number 1..pages as the page buttons do."""
+    first = await page_for(store, query, 1)
+    out = [first]
+    for number in range(2, first.pages + 1):
+        out.append(await page_for(store, query, number))
+    for number, page in enumerate(out, start=1):
+        assert (page.number, page.pages) == (number, first.pages)
+        check_page(page.card, number, first.pages, per_page=per_page)
+    return out
+
+
+def all_field_ids(pages: Sequence[Page]) -> list[str]:
+    return [i for p in pages for i in field_ids(p.card)]
+
+
+def all_timeline_ids(pages: Sequence[Page]) -> list[str]:
+    return [i for p in pages for i in timeline_ids(p.card)]

@@ -16,17 +16,18 @@ from briefing.cards import (
     ELLIPSIS,
     Card,
     CardField,
+    Layout,
     clip,
     escape_markdown,
     fit_card,
-    paginate_fields,
-    paginate_lines,
+    page_count,
 )
 from tests.render.strategies import (
     FIELDS_MAX,
     NASTY,
     assert_fits,
     embed_dict,
+    filled,
     huge_texts,
     maybe,
     urls,
@@ -130,65 +131,38 @@ def test_clip_to_zero_is_empty() -> None:
     assert len(clip("abc", 0)) == 0
 
 
-# -- paginate_fields ----------------------------------------------------------------------
+# -- Layout: one page at a time ----------------------------------------------------------
+
+FOOTER_TEXT_MAX = 500  # what a layout keeps of its own footer text
+ENTRY_NAME_MAX = 96  # the longest entry name a layout budgets for
 
 
-def _page_notes(pages: list[Card]) -> None:
-    n = len(pages)
-    for i, page in enumerate(pages, start=1):
-        if n > 1:
-            assert page.footer.startswith(f"Page {i}/{n}"), page.footer
-        else:
-            assert not page.footer.startswith("Page 1/1")
+def headers() -> st.SearchStrategy[Card]:
+    return st.builds(
+        Card,
+        title=huge_texts(1000),
+        description=huge_texts(6000).map(_no_marks),
+        fields=st.lists(card_fields(50, 50), max_size=3).map(tuple),
+        footer=huge_texts(3000),
+        url=st.one_of(st.none(), urls(), st.sampled_from(BAD_URLS)),
+    )
 
 
-@HEAVY
-@given(
-    header=st.builds(
-        Card, title=huge_texts(1000), description=huge_texts(6000), footer=huge_texts(3000)
-    ),
-    entries=many(card_fields(), 60),
-    per_page=st.integers(1, 30),
-    footer=huge_texts(100),
-)
-def test_paginate_fields_fits_every_page_and_keeps_every_entry(
-    header: Card, entries: list[CardField], per_page: int, footer: str
-) -> None:
-    pages = paginate_fields(header, entries, per_page=per_page, footer=footer)
-    assert pages
-    for page in pages:
-        assert_fits(page)
-        assert len(page.fields) <= min(per_page, FIELDS_MAX)
-        assert page.title == pages[0].title
-    # Each entry on exactly one page, in order (clipped exactly as a lone field would be).
-    expected = [fit_card(Card(fields=(e,))).fields[0] for e in entries]
-    assert [f for p in pages for f in p.fields] == expected
-    _page_notes(pages)
-    if footer.strip():
-        assert all(clip(footer, 60)[:20] in p.footer for p in pages)
+def layouts() -> st.SearchStrategy[Layout]:
+    return st.builds(Layout, headers(), huge_texts(5000).map(_no_marks))
 
 
-@HEAVY
-@given(
-    header=st.builds(Card, title=huge_texts(1000), description=huge_texts(6000)),
-    entries=many(card_fields(), 60),
-    footer=huge_texts(5000),
-)
-def test_paginate_fields_with_a_huge_footer_still_fits(
-    header: Card, entries: list[CardField], footer: str
-) -> None:
-    for page in paginate_fields(header, entries, footer=footer):
-        assert_fits(page)
+@st.composite
+def page_numbers(draw: st.DrawFn, max_pages: int = 10_000) -> tuple[int, int]:
+    pages = draw(st.one_of(st.just(1), st.integers(1, 99), st.integers(1, max_pages)))
+    return draw(st.integers(1, pages)), pages
 
 
-def test_paginate_fields_with_a_long_footer_keeps_every_entry() -> None:
-    entries = [CardField(f"entry {i}", "v" * 1024) for i in range(20)]
-    pages = paginate_fields(Card(title="T", description="d"), entries, footer="f" * 2000)
-    shown = [f.name for p in pages for f in p.fields]
-    assert shown == [e.name for e in entries]
-
-
-# -- paginate_lines -----------------------------------------------------------------------
+def check_page_note(card: Card, page: int, pages: int) -> None:
+    if pages > 1:
+        assert card.footer.startswith(f"Page {page}/{pages}"), card.footer
+    else:
+        assert not card.footer.startswith("Page "), card.footer
 
 
 def _no_marks(text: str) -> str:
@@ -196,57 +170,146 @@ def _no_marks(text: str) -> str:
 
 
 @HEAVY
-@given(
-    header=st.builds(
-        Card,
-        title=huge_texts(1000),
-        description=huge_texts(6000).map(_no_marks),
-        fields=st.lists(card_fields(50, 50), max_size=3).map(tuple),
-    ),
-    lines=many(huge_texts(3000).map(_no_marks), 80),
-    footer=huge_texts(100).map(_no_marks),
-)
-def test_paginate_lines_fits_every_page_and_keeps_every_line(
-    header: Card, lines: list[str], footer: str
+@given(layout=layouts(), entries=many(card_fields(), 40), numbers=page_numbers())
+def test_fields_page_fits_whatever_goes_in(
+    layout: Layout, entries: list[CardField], numbers: tuple[int, int]
 ) -> None:
-    marked = [f"§{i}§ {line}" for i, line in enumerate(lines)]
-    pages = paginate_lines(header, marked, footer=footer)
-    assert pages
-    for page in pages:
-        assert_fits(page)
-        assert not page.fields
-    seen = [int(m) for p in pages for m in re.findall(r"§(\d+)§", p.description)]
-    assert seen == list(range(len(lines)))
-    _page_notes(pages)
+    page, pages = numbers
+    card = layout.fields_page(entries, page, pages)
+    assert_fits(card)
+    assert len(card.fields) <= min(len(entries), FIELDS_MAX)
+    assert card.title == fit_card(layout.header).title
+    assert card.url == fit_card(layout.header).url
+    check_page_note(card, page, pages)
+    # Each field is its entry cut to the page's budget, in order.
+    room = layout.field_room(len(entries))
+    for shown, entry in zip(card.fields, entries, strict=False):
+        assert shown.name == (clip(entry.name, ENTRY_NAME_MAX).strip() or "\u200b")
+        assert shown.value == (clip(entry.value, room).strip() or "\u200b")
 
 
 @HEAVY
-@given(
-    header=st.builds(Card, title=huge_texts(1000), description=huge_texts(6000)),
-    lines=many(huge_texts(3000), 80),
-    footer=huge_texts(5000),
-)
-def test_paginate_lines_with_a_huge_footer_still_fits(
-    header: Card, lines: list[str], footer: str
+@given(layout=layouts(), lines=many(huge_texts(3000).map(_no_marks), 80), numbers=page_numbers())
+def test_lines_page_fits_whatever_goes_in(
+    layout: Layout, lines: list[str], numbers: tuple[int, int]
 ) -> None:
-    for page in paginate_lines(header, lines, footer=footer):
-        assert_fits(page)
+    page, pages = numbers
+    card = layout.lines_page(lines, page, pages)
+    assert_fits(card)
+    assert not card.fields
+    assert card.title == fit_card(layout.header).title
+    check_page_note(card, page, pages)
 
 
-def test_paginate_lines_with_a_long_footer_keeps_every_line() -> None:
+@st.composite
+def budgeted_entries(draw: st.DrawFn, layout: Layout) -> list[CardField]:
+    """1 to 25 entries sized as the layout's budget allows: names of up to 96 characters,
+    values of up to `field_room(count)` (often exactly that)."""
+    count = draw(st.integers(1, FIELDS_MAX))
+    room = layout.field_room(count)
+    names = st.integers(1, ENTRY_NAME_MAX).flatmap(filled)
+    values = st.one_of(st.just(room), st.integers(1, max(room, 1))).flatmap(filled)
+    distinct = draw(st.lists(st.builds(CardField, names, values), min_size=1, max_size=3))
+    return [distinct[i % len(distinct)] for i in range(count)]
+
+
+@HEAVY
+@given(data=st.data(), layout=layouts(), numbers=page_numbers(max_pages=99))
+def test_fields_page_keeps_entries_sized_to_its_budget_whole(
+    data: st.DataObject, layout: Layout, numbers: tuple[int, int]
+) -> None:
+    entries = data.draw(budgeted_entries(layout))
+    room = layout.field_room(len(entries))
+    assert all(len(e.value) <= max(room, 1) for e in entries)
+    card = layout.fields_page(entries, *numbers)
+    assert_fits(card)
+    if room > 0:
+        # Nothing is cut further and no entry is dropped to hold the 6,000 total.
+        assert card.fields == tuple(entries)
+    check_page_note(card, *numbers)
+
+
+@HEAVY
+@given(layout=layouts(), count=st.integers(1, 40), numbers=page_numbers(max_pages=99))
+def test_lines_page_keeps_lines_sized_to_its_budget_whole(
+    layout: Layout, count: int, numbers: tuple[int, int]
+) -> None:
+    room = layout.line_room(count)
     # Each line ends with its marker, as a timeline line ends with its claim id.
-    lines = ["l" * 990 + f" §{i}§" for i in range(20)]
-    pages = paginate_lines(Card(title="t" * 256, description="d" * 1000), lines, footer="f" * 2000)
-    seen = [int(m) for p in pages for m in re.findall(r"§(\d+)§", p.description)]
-    assert seen == list(range(20))
+    lines = [("l" * room + f" §{i}§")[-room:] if room else "" for i in range(count)]
+    card = layout.lines_page(lines, *numbers)
+    assert_fits(card)
+    body = "\n".join(lines)
+    assert card.description.endswith(body)
+    if room >= len(f" §{count - 1}§"):
+        seen = [int(m) for m in re.findall(r"§(\d+)§", card.description)]
+        assert seen[-count:] == list(range(count))
 
 
-def test_paginate_with_nothing_gives_one_fitting_page() -> None:
-    (fields_page,) = paginate_fields(Card(title="T", description="none"), [])
-    (lines_page,) = paginate_lines(Card(title="T", description="none"), [])
-    assert_fits(fields_page)
-    assert_fits(lines_page)
-    assert not fields_page.footer and not lines_page.footer
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: Layout.fixed_size reserves room for a 'Page 99/99' note only; from 100 "
+    "pages on, a page of entries sized with field_room(n) passes 6,000 and fit_card drops "
+    "the last entry",
+)
+def test_fields_page_keeps_budgeted_entries_past_a_hundred_pages() -> None:
+    layout = Layout(Card(title="t" * 256, description="d" * 1000), "f" * 500)
+    room = layout.field_room(6)
+    entries = [CardField(f"n{i}".ljust(ENTRY_NAME_MAX, "n"), "v" * room) for i in range(6)]
+    card = layout.fields_page(entries, 100, 1667)
+    assert_fits(card)
+    assert card.fields == tuple(entries)
+
+
+@pytest.mark.parametrize("count", [1, 2, 6, 15, 25])
+def test_budgets_share_what_the_header_and_footer_leave(count: int) -> None:
+    small = Layout(Card(title="T", description="d"))
+    big = Layout(Card(title="t" * 1000, description="d" * 6000), "f" * 5000)
+    for layout in (small, big):
+        head = layout.head()
+        assert len(head.description) <= 1000
+        fixed = len(head.title) + len(head.description) + len(layout.footer_text(99, 99))
+        assert layout.fixed_size() == fixed
+        room = layout.field_room(count)
+        assert 0 <= room <= 1024
+        assert fixed + count * (room + ENTRY_NAME_MAX) <= 6000
+        line = layout.line_room(count)
+        intro = len(head.description) + 2
+        assert intro + count * (line + 1) <= 4096 + 1
+        assert fixed + count * (line + 1) <= 6000 + 1
+    assert small.field_room(count) >= big.field_room(count)
+    assert small.field_room(1) == 1024
+
+
+def test_footer_text_notes_the_page_only_when_there_are_several() -> None:
+    layout = Layout(Card(title="T"), "f" * 3000)
+    assert layout.footer_text(1, 1) == "f" * 499 + ELLIPSIS
+    assert layout.footer_text(2, 3) == "Page 2/3 · " + "f" * 499 + ELLIPSIS
+    assert Layout(Card(title="T")).footer_text(1, 1) == ""
+    assert Layout(Card(title="T")).footer_text(7, 9) == "Page 7/9"
+
+
+def test_empty_pages_fit_and_carry_no_page_note() -> None:
+    layout = Layout(Card(title="T", description="none"))
+    for card in (layout.fields_page([], 1, 1), layout.lines_page([], 1, 1)):
+        assert_fits(card)
+        assert not card.footer
+
+
+@pytest.mark.parametrize(
+    "total, per_page, pages",
+    [(0, 6, 1), (1, 6, 1), (6, 6, 1), (7, 6, 2), (60, 6, 10), (61, 6, 11), (15, 15, 1)],
+)
+def test_page_count(total: int, per_page: int, pages: int) -> None:
+    assert page_count(total, per_page) == pages
+
+
+@LIGHT
+@given(st.integers(0, 10**6), st.integers(1, 100))
+def test_page_count_holds_every_entry_with_no_empty_page(total: int, per_page: int) -> None:
+    pages = page_count(total, per_page)
+    assert pages >= 1
+    assert (pages - 1) * per_page < max(total, 1) <= pages * per_page
 
 
 # -- escape_markdown ----------------------------------------------------------------------

@@ -21,6 +21,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from briefing.answers import Answers
 from briefing.errors import BriefingError, SettingsError
 from briefing.seed import read_seed
 from briefing.settings import Settings, load_settings
@@ -61,6 +62,7 @@ class BriefingBot(commands.Bot):
         self.settings = settings
         self.force_sync = force_sync
         self._store: Store | None = None
+        self._answers: Answers | None = None
 
     @property
     def store(self) -> Store:
@@ -68,8 +70,18 @@ class BriefingBot(commands.Bot):
             raise RuntimeError("the store is opened in setup_hook")
         return self._store
 
+    @property
+    def answers(self) -> Answers:
+        if self._answers is None:
+            raise RuntimeError("answers are set up in setup_hook")
+        return self._answers
+
+    def use_store(self, store: Store) -> None:
+        self._store = store
+        self._answers = Answers(store)
+
     async def setup_hook(self) -> None:
-        self._store = await Store.open(self.settings.database)
+        self.use_store(await Store.open(self.settings.database))
         if await self.store.claim_count() == 0:
             if await self.store.load_seed(read_seed(self.settings.seed)):
                 log.info("loaded the curated seed from %s", self.settings.seed)

@@ -7,20 +7,30 @@ query into the few characters a Discord custom id allows.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 
 from briefing.cards import Card, page_count
 from briefing.errors import InvalidInput
-from briefing.models import Claim
-from briefing.present import PageOf, disputed_page, search_page, timeline_page, topic_page
+from briefing.models import Claim, Topic
+from briefing.present import (
+    PageOf,
+    about_card,
+    claim_card,
+    disputed_page,
+    search_page,
+    timeline_page,
+    topic_page,
+)
 from briefing.store import Store
 
 QueryKind = Literal["topic", "disputed", "search", "timeline"]
 _CODES: dict[QueryKind, str] = {"topic": "t", "disputed": "d", "search": "s", "timeline": "l"}
 _KINDS: dict[str, QueryKind] = {v: k for k, v in _CODES.items()}
 
+T = TypeVar("T")
 SEARCH_MAX = 50  # keeps a search's page-button custom id within Discord's 100 characters
 
 
@@ -120,3 +130,65 @@ async def _listing(
     page = min(max(number, 1), pages)
     claims = await fetch(per_page, (page - 1) * per_page)
     return PageOf(claims, page, pages, total)
+
+
+class Answers:
+    """Every public answer, rendered from the store and reused until the data changes.
+
+    The briefing changes when an editor acts, perhaps a few times a day, while members may
+    ask the same thing hundreds of times in a minute: rendered cards are kept in a bounded
+    LRU and dropped wholesale whenever `Store.generation()` moves.
+    """
+
+    def __init__(self, store: Store, *, size: int = 2048, max_age: float = 1.0) -> None:
+        self.store = store
+        self._size = size
+        self._max_age = max_age  # how stale another process's writes may be seen
+        self._entries: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._generation: tuple[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def _cached(self, key: tuple[str, ...], build: Callable[[], Awaitable[T]]) -> T:
+        generation = await self.store.generation(self._max_age)
+        if generation != self._generation:
+            self._entries.clear()
+            self._generation = generation
+        if key in self._entries:
+            self._entries.move_to_end(key)
+            return cast(T, self._entries[key])
+        value = await build()
+        if self._generation == generation:  # not if the data moved on while building
+            self._entries[key] = value
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
+
+    async def page(self, query: Query, number: int = 1) -> Page:
+        return await self._cached(
+            ("page", query.key(), str(number)), lambda: page_for(self.store, query, number)
+        )
+
+    async def claim(self, claim_id: str) -> Card:
+        async def build() -> Card:
+            claim = await self.store.get_claim(claim_id)
+            return claim_card(claim, await self.store.get_topic(claim.topic))
+
+        return await self._cached(("claim", claim_id), build)
+
+    async def about(self) -> Card:
+        async def build() -> Card:
+            latest, oldest = await self.store.freshness()
+            counts = await self.store.count_by_status()
+            return about_card(await self.store.topic_counts(), counts, latest, oldest)
+
+        return await self._cached(("about",), build)
+
+    async def topics(self) -> list[Topic]:
+        return await self._cached(("topics",), self.store.list_topics)
+
+    async def suggestions(self, typed: str, limit: int) -> list[tuple[str, str]]:
+        return await self._cached(
+            ("suggest", typed, str(limit)), lambda: self.store.suggest_claims(typed, limit)
+        )

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import math
 import re
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -175,6 +177,9 @@ class Store:
         # aiosqlite runs calls one at a time on its thread, but a transaction spans several
         # awaits; the lock keeps other tasks from interleaving statements into it.
         self._lock = asyncio.Lock()
+        self._writes = 0  # commits by this process
+        self._data_version = 0  # SQLite's counter of commits by other connections
+        self._checked_at = -math.inf
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -213,6 +218,18 @@ class Store:
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
+            finally:
+                self._writes += 1
+
+    async def generation(self, max_age: float = 1.0) -> tuple[int, int]:
+        """Changes whenever the data may have changed: at once for this process's writes,
+        within `max_age` seconds for another process's (e.g. a command-line import)."""
+        now = time.monotonic()
+        if now - self._checked_at > max_age:
+            row = await self._fetchone("PRAGMA data_version")
+            self._data_version = int(row[0]) if row else 0
+            self._checked_at = now
+        return self._writes, self._data_version
 
     async def schema_version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cur:
@@ -231,6 +248,8 @@ class Store:
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
+            finally:
+                self._writes += 1
 
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         # execute_fetchall is one trip to aiosqlite's thread; a cursor would take three.

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from briefing.answers import Page, Query, page_for
-from briefing.store import Store
+from briefing.answers import Answers, Page, Query
 from cogs._embeds import to_embed
 from cogs._errors import report, tell
 from cogs._reply import Answer, reply
@@ -75,7 +74,7 @@ class PageButton(
         bot: BriefingBot = interaction.client  # type: ignore[assignment]
         try:
             query = Query.from_key(self.key)
-            page = await page_for(bot.store, query, self.page)
+            page = await bot.answers.page(query, self.page)
             await interaction.response.edit_message(
                 embed=to_embed(page.card), view=pager(page, self.owner, query)
             )
@@ -98,11 +97,11 @@ def pager(page: Page, owner: int, query: Query) -> discord.ui.View | None:
     return view
 
 
-async def send_query(interaction: discord.Interaction, store: Store, query: Query) -> None:
+async def send_query(interaction: discord.Interaction, answers: Answers, query: Query) -> None:
     """Answer with the first page of `query`, and buttons for the rest when there are more."""
 
     async def build() -> Answer:
-        page = await page_for(store, query)
+        page = await answers.page(query)
         return Answer(to_embed(page.card), pager(page, interaction.user.id, query))
 
     await reply(interaction, build())

@@ -12,7 +12,7 @@ from discord.ext import commands
 from briefing.answers import SEARCH_MAX, Query
 from briefing.cards import clip
 from briefing.models import Topic
-from briefing.present import about_card, autocomplete_label, claim_card
+from briefing.present import autocomplete_label
 from cogs._embeds import to_embed
 from cogs._reply import Answer, reply
 from cogs._views import send_query
@@ -27,7 +27,7 @@ CHOICES_MAX = 25
 class Briefings(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
-        self.store = bot.store
+        self.answers = bot.answers
         self._shortcuts: list[app_commands.Command[Briefings, ..., None]] = []
 
     async def cog_load(self) -> None:
@@ -35,7 +35,7 @@ class Briefings(commands.Cog):
         taken = {c.name for c in self.bot.tree.get_commands()} | {
             c.name for c in self.get_app_commands()
         }
-        for topic in await self.store.list_topics():
+        for topic in await self.answers.topics():
             if not topic.command:
                 continue
             if topic.command in taken:
@@ -66,7 +66,7 @@ class Briefings(commands.Cog):
 
     async def _topic(self, interaction: discord.Interaction, slug: str) -> None:
         query = Query("topic", slug)
-        await send_query(interaction, self.store, query)
+        await send_query(interaction, self.answers, query)
 
     # -- autocomplete -----------------------------------------------------------------------
 
@@ -76,14 +76,14 @@ class Briefings(commands.Cog):
         typed = current.strip().lower()
         return [
             app_commands.Choice(name=clip(f"{t.title} ({t.slug})", 100), value=t.slug)
-            for t in await self.store.list_topics()
+            for t in await self.answers.topics()
             if typed in t.slug or typed in t.title.lower()
         ][:CHOICES_MAX]
 
     async def claim_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        found = await self.store.suggest_claims(current[:100], limit=CHOICES_MAX)
+        found = await self.answers.suggestions(current[:100].strip(), CHOICES_MAX)
         return [app_commands.Choice(name=autocomplete_label(i, s), value=i) for i, s in found]
 
     # -- commands ---------------------------------------------------------------------------
@@ -92,7 +92,7 @@ class Briefings(commands.Cog):
     @app_commands.describe(topic="Which topic (start typing to pick one)")
     @app_commands.autocomplete(topic=topic_choices)
     async def brief(self, interaction: discord.Interaction, topic: str) -> None:
-        await self._topic(interaction, (await self.store.get_topic(topic.strip())).slug)
+        await self._topic(interaction, topic.strip())
 
     @app_commands.command(name="claim", description="One claim in full: who says what, and when")
     @app_commands.describe(id="The claim's id or words from it (start typing to search)")
@@ -101,16 +101,14 @@ class Briefings(commands.Cog):
         await reply(interaction, self._claim_answer(id.strip()))
 
     async def _claim_answer(self, claim_id: str) -> Answer:
-        claim = await self.store.get_claim(claim_id)
-        topic = await self.store.get_topic(claim.topic)
-        return Answer(to_embed(claim_card(claim, topic)))
+        return Answer(to_embed(await self.answers.claim(claim_id)))
 
     @app_commands.command(name="disputed", description="Claims a named party contests")
     @app_commands.describe(topic="Only this topic (optional)")
     @app_commands.autocomplete(topic=topic_choices)
     async def disputed(self, interaction: discord.Interaction, topic: str | None = None) -> None:
         query = Query("disputed", topic.strip() if topic else None)
-        await send_query(interaction, self.store, query)
+        await send_query(interaction, self.answers, query)
 
     @app_commands.command(name="search", description="Search claims, people and quotes")
     @app_commands.describe(query="Words to look for", topic="Only this topic (optional)")
@@ -122,25 +120,21 @@ class Briefings(commands.Cog):
         topic: str | None = None,
     ) -> None:
         q = Query("search", topic.strip() if topic else None, query.strip())
-        await send_query(interaction, self.store, q)
+        await send_query(interaction, self.answers, q)
 
     @app_commands.command(name="timeline", description="What happened, in date order")
     @app_commands.describe(topic="Only this topic (optional)")
     @app_commands.autocomplete(topic=topic_choices)
     async def timeline(self, interaction: discord.Interaction, topic: str | None = None) -> None:
         query = Query("timeline", topic.strip() if topic else None)
-        await send_query(interaction, self.store, query)
+        await send_query(interaction, self.answers, query)
 
     @app_commands.command(name="about", description="What this bot covers, how fresh it is")
     async def about(self, interaction: discord.Interaction) -> None:
         await reply(interaction, self._about_answer())
 
     async def _about_answer(self) -> Answer:
-        latest, oldest = await self.store.freshness()
-        card = about_card(
-            await self.store.topic_counts(), await self.store.count_by_status(), latest, oldest
-        )
-        return Answer(to_embed(card))
+        return Answer(to_embed(await self.answers.about()))
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -22,7 +22,7 @@ NAME = re.compile(r"^[-_\w]{1,32}$")
 async def tree_payload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[list[Any]]:
     monkeypatch.chdir(tmp_path)
     bot = BriefingBot(load_settings())
-    bot._store = await Store.open(tmp_path / "tree.db")
+    bot.use_store(await Store.open(tmp_path / "tree.db"))
     await bot.store.load_seed(read_seed(ROOT / "data" / "briefing.yaml"))
     for name in EXTENSIONS:
         await bot.load_extension(name)

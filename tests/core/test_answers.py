@@ -1,0 +1,73 @@
+"""The answer cache: reused while the data stands still, fresh as soon as it changes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from briefing.answers import Answers, Query
+from briefing.seed import read_seed
+from briefing.store import Editor, Store
+
+SEED = Path(__file__).resolve().parents[2] / "data" / "briefing.yaml"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "answers.db")
+    await opened.load_seed(read_seed(SEED))
+    yield opened
+    await opened.close()
+
+
+async def test_repeated_answers_are_reused(store: Store) -> None:
+    answers = Answers(store)
+    first = await answers.page(Query("topic", "kursk"))
+    assert await answers.page(Query("topic", "kursk")) is first
+    assert await answers.claim("kursk-recaptured") is await answers.claim("kursk-recaptured")
+    assert await answers.about() is await answers.about()
+
+
+async def test_an_edit_shows_at_once(store: Store) -> None:
+    answers = Answers(store)
+    before = await answers.claim("kursk-recaptured")
+    assert "DISPUTED" in before.description
+    claim = await store.get_claim("kursk-recaptured")
+    await store.update_claim(
+        claim.model_copy(update={"status": "confirmed"}),
+        Editor(1, "ed"),
+        expected_version=claim.version,
+        kind="status",
+    )
+    after = await answers.claim("kursk-recaptured")
+    assert "CONFIRMED" in after.description
+    page = await answers.page(Query("disputed", "kursk"))
+    assert all(not f.name.endswith("kursk-recaptured") for f in page.card.fields)
+
+
+async def test_another_process_writing_is_seen_within_the_max_age(
+    store: Store, tmp_path: Path
+) -> None:
+    answers = Answers(store, max_age=0.0)
+    assert "treaty" in [t.slug for t in await answers.topics()]
+    with sqlite3.connect(tmp_path / "answers.db") as other:
+        other.execute("UPDATE topics SET title = 'The pact' WHERE slug = 'treaty'")
+    assert "The pact" in [t.title for t in await answers.topics()]
+
+
+async def test_errors_are_not_cached(store: Store) -> None:
+    answers = Answers(store)
+    with pytest.raises(Exception, match="no claim with id `nope`"):
+        await answers.claim("nope")
+    with pytest.raises(Exception, match="no claim with id `nope`"):
+        await answers.claim("nope")
+
+
+async def test_the_cache_is_bounded(store: Store) -> None:
+    answers = Answers(store, size=3)
+    for claim_id in ["kursk-recaptured", "treaty-signed", "nk-troops-deployed", "nk-casualties"]:
+        await answers.claim(claim_id)
+    assert len(answers) == 3

@@ -127,7 +127,10 @@ class Layout:
 
     def fixed_size(self) -> int:
         head = self.head()
-        return len(head.title) + len(head.description) + len(self.footer_text(99, 99))
+        # The page note ("Page 1234/1234 · ") is budgeted separately, for any page count.
+        return (
+            len(head.title) + len(head.description) + len(self.footer_text(1, 1)) + _PAGE_NOTE_ROOM
+        )
 
     def footer_text(self, page: int, pages: int) -> str:
         note = f"Page {page}/{pages}" if pages > 1 else ""

@@ -144,6 +144,27 @@ def _by_priority(claim: Claim) -> list[int]:
     return first + [i for i in range(len(ordered)) if i not in first]
 
 
+def _closing_lines(claim: Claim, limit: int, *, linked: bool, with_since: bool) -> list[str]:
+    """Figure, when, source and (for /disputed) since when: the lines a claim ends with."""
+    lines = []
+    if claim.figure:
+        lines.append(f"**Figure:** {escape_markdown(claim.figure.text())}")
+    facts = []
+    if claim.event_date:
+        facts.append(f"**When:** {when(claim.event_date)}")
+    if claim.sources:
+        source = claim.sources[0]
+        shown = source if linked else source.model_copy(update={"url": None})
+        facts.append(f"**Source:** {source_text(shown, with_title=False)}")
+    if claim.superseded_by:
+        facts.append(f"**See:** `{claim.superseded_by}`")
+    if facts:
+        lines.append(clip(" · ".join(facts), min(400, limit // 2)))
+    if with_since and (since := disputed_since(claim)):
+        lines.append(f"**Disputed since** {when(since)}")
+    return lines
+
+
 def claim_field(
     claim: Claim, limit: int = FIELD_VALUE_MAX, *, with_since: bool = False
 ) -> CardField:
@@ -153,31 +174,28 @@ def claim_field(
     pointer to /claim), then the statement is shortened; the source line always stays.
     """
     ordered = _ordered_stances(claim)
-    tail = []
-    if claim.figure:
-        tail.append(f"**Figure:** {escape_markdown(claim.figure.text())}")
-    facts = []
-    if claim.event_date:
-        facts.append(f"**When:** {when(claim.event_date)}")
-    if claim.sources:
-        facts.append(f"**Source:** {source_text(claim.sources[0], with_title=False)}")
-    if claim.superseded_by:
-        facts.append(f"**See:** `{claim.superseded_by}`")
-    if facts:
-        tail.append(clip(" · ".join(facts), min(400, limit // 2)))
-    if with_since and (since := disputed_since(claim)):
-        tail.append(f"**Disputed since** {when(since)}")
+    # Two versions of the closing lines: with the source linked, and (when room is short)
+    # plain, since a clipped link would show as broken markdown.
+    tails = [_closing_lines(claim, limit, linked=True, with_since=with_since)]
+    if claim.sources and claim.sources[0].url:
+        tails.append(_closing_lines(claim, limit, linked=False, with_since=with_since))
     statement = escape_markdown(claim.statement)
     priority = _by_priority(claim)
+    body = ""
     for keep in range(len(ordered), -1, -1):
         kept = sorted(priority[:keep])
         lines = [stance_line(ordered[i]) for i in kept]
         if keep < len(ordered):
             lines.append(f"*+{len(ordered) - keep} more: /claim id:{claim.id}*")
-        body = "\n".join([*lines, *tail])
         # The voices for and against are worth a shortened statement; others are not.
         need = len(statement) if keep > 2 else min(len(statement), STATEMENT_FLOOR)
-        if need + 1 + len(body) <= limit or keep == 0:
+        fits = False
+        for tail in tails:
+            body = "\n".join([*lines, *tail])
+            fits = need + 1 + len(body) <= limit
+            if fits:
+                break
+        if fits or keep == 0:
             break
     room = limit - len(body) - 1
     return CardField(
@@ -302,13 +320,17 @@ def timeline_page(topic: Topic | None, listing: PageOf) -> Card:
     scope = f": {topic.title}" if topic else ""
     if not listing.claims:
         return Card(title=f"Timeline{scope}", description="No dated claims yet.")
-    lines = [
-        f"**{when(c.event_date)}** {BADGE[c.status]} {escape_markdown(c.statement)} "
-        f"({c.status}, `{c.id}`)"
-        for c in listing.claims
-        if c.event_date
-    ]
     header = Card(title=f"Timeline{scope}", description="What happened, in order.")
+    room = Layout(header).line_room(len(listing.claims))
+    lines = []
+    for c in listing.claims:
+        if c.event_date is None:
+            continue
+        # Only the statement gives way: the date, status and id always show.
+        prefix = f"**{when(c.event_date)}** {BADGE[c.status]} "
+        suffix = f" ({c.status}, `{c.id}`)"
+        statement = clip(escape_markdown(c.statement), room - len(prefix) - len(suffix))
+        lines.append(prefix + statement + suffix)
     return Layout(header).lines_page(lines, listing.page, listing.pages)
 
 

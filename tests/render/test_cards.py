@@ -246,12 +246,6 @@ def test_lines_page_keeps_lines_sized_to_its_budget_whole(
         assert seen[-count:] == list(range(count))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Layout.fixed_size reserves room for a 'Page 99/99' note only; from 100 "
-    "pages on, a page of entries sized with field_room(n) passes 6,000 and fit_card drops "
-    "the last entry",
-)
 def test_fields_page_keeps_budgeted_entries_past_a_hundred_pages() -> None:
     layout = Layout(Card(title="t" * 256, description="d" * 1000), "f" * 500)
     room = layout.field_room(6)
@@ -268,8 +262,9 @@ def test_budgets_share_what_the_header_and_footer_leave(count: int) -> None:
     for layout in (small, big):
         head = layout.head()
         assert len(head.description) <= 1000
-        fixed = len(head.title) + len(head.description) + len(layout.footer_text(99, 99))
-        assert layout.fixed_size() == fixed
+        # The budget covers the footer of any page, however many pages there are.
+        fixed = len(head.title) + len(head.description) + len(layout.footer_text(9999, 9999))
+        assert layout.fixed_size() >= fixed
         room = layout.field_room(count)
         assert 0 <= room <= 1024
         assert fixed + count * (room + ENTRY_NAME_MAX) <= 6000

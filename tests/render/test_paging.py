@@ -35,7 +35,7 @@ _CYCLE: tuple[Status, ...] = ("confirmed", "reported", "disputed", "denied", "fa
 def extra_claim(i: int) -> ClaimDraft:
     """An extra Kursk claim: statuses cycle, every third is undated, dates collide in pairs.
 
-    Statements stay short enough for a whole timeline line (long ones: see the xfail in
+    Statements stay short enough for a whole timeline line (long ones: see the test in
     test_present); stances and sources are at the maximum on every other claim.
     """
     data = long_claim().model_dump(include=set(ClaimDraft.model_fields))

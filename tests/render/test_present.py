@@ -389,7 +389,7 @@ def test_timeline_pages_fit_and_list_no_claim_off_its_page(
         card = timeline_page(topic, listing)
         check_page(card, listing.page, listing.pages, per_page=0)
         ids = timeline_ids(card)
-        # A claim id shows at most once, and only on its own page (long lines: see the xfail).
+        # A claim id shows at most once, and only on its own page (long lines have their own test).
         own = [c.id for c in listing.claims]
         assert len(ids) == len(set(ids)) and set(ids) <= set(own)
         assert ids == [i for i in own if i in ids]
@@ -422,12 +422,6 @@ def test_timeline_pages_fit_and_show_each_dated_claim_on_its_page(
         assert "No dated claims yet." in timeline_page(topic, chunks[0]).description
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: timeline_page clips each whole line to Layout.line_room (270 characters on "
-    "a page of 15), so a long statement cuts off the '(status, `id`)' at the line's end and "
-    "the reader loses the claim id to look it up",
-)
 def test_timeline_lines_of_long_statements_keep_their_status_and_id() -> None:
     dated = [with_id(long_claim(), f"long-claim-{i:02d}") for i in range(TIMELINE_PER_PAGE)]
     (listing,) = listings(dated, TIMELINE_PER_PAGE)
@@ -540,12 +534,6 @@ def test_pages_of_a_few_long_claims_keep_who_is_for_and_against(count: int) -> N
             assert "**Source:**" in f["value"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: on a full page (6 long claims, about 890 characters each) claim_field keeps "
-    "the facts line (When/Source, up to 400 characters) whole and drops the contesting stance "
-    "instead, so /disputed and topic answers no longer say who disputes the claim",
-)
 @pytest.mark.parametrize("answer", ["topic", "disputed"])
 def test_a_full_page_of_long_claims_keeps_who_is_for_and_against(answer: str) -> None:
     claims_ = _long_claims(PER_PAGE)

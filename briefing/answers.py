@@ -173,7 +173,8 @@ class Answers:
     async def claim(self, claim_id: str) -> Card:
         async def build() -> Card:
             claim = await self.store.get_claim(claim_id)
-            return claim_card(claim, await self.store.get_topic(claim.topic))
+            topic = next((t for t in await self.topics() if t.slug == claim.topic), None)
+            return claim_card(claim, topic)
 
         return await self._cached(("claim", claim_id), build)
 

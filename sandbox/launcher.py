@@ -12,12 +12,23 @@ import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Shaped like a real token (three base64url parts) so the bot's settings accept it;
 # it is worthless anywhere but the emulator.
 SANDBOX_TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.c2FuZGJveA.c2FuZGJveC1ub3QtYS1yZWFsLXRva2Vu"
+
+
+class Endpoints(Protocol):
+    """Where a Discord (real or emulated) answers: what the bot needs to be pointed at it."""
+
+    @property
+    def api_base(self) -> str: ...
+
+    @property
+    def gateway_url(self) -> str: ...
 
 
 class BotProcess:
@@ -53,6 +64,17 @@ class BotProcess:
         # In its own session, Ctrl-C at an interactive prompt reaches the prompt, not the bot.
         self.own_session = own_session
         self.process: asyncio.subprocess.Process | None = None
+
+    @classmethod
+    def against(cls, emulator: Endpoints, folder: Path, **options: Any) -> BotProcess:
+        """The bot aimed at `emulator`, with its database and log in `folder`."""
+        return cls(
+            api_base=emulator.api_base,
+            gateway_url=emulator.gateway_url,
+            database=folder / "briefing.db",
+            log_path=folder / options.pop("log_name", "bot.log"),
+            **options,
+        )
 
     async def start(self) -> None:
         log = self.log_path.open("ab")

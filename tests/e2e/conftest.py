@@ -34,6 +34,19 @@ class Live:
             channel_id=self.channel_id,
         )
 
+    async def complete(
+        self, name: str, focused: str, typed: str, user: MemberSpec | None = None
+    ) -> list[dict[str, Any]]:
+        """Type `typed` into option `focused` of /name; the bot's autocomplete choices."""
+        return await self.emu.autocomplete(
+            user=user or self.alice,
+            name=name,
+            options={focused: typed},
+            focused=focused,
+            guild_id=self.guild_id,
+            channel_id=self.channel_id,
+        )
+
 
 @pytest.fixture
 def emulator_options() -> dict[str, Any]:
@@ -52,12 +65,7 @@ async def live(tmp_path: Path, emulator_options: dict[str, Any]) -> AsyncIterato
     await emu.start()
     guild = next(iter(emu.guilds.values()))
     channel = guild.channels[0]
-    bot = BotProcess(
-        api_base=emu.api_base,
-        gateway_url=emu.gateway_url,
-        database=tmp_path / "briefing.db",
-        log_path=tmp_path / "bot.log",
-    )
+    bot = BotProcess.against(emu, tmp_path)
     await bot.start()
     try:
         await emu.wait_for_commands(timeout=30)

@@ -21,14 +21,7 @@ async def assert_members_served(live: Live) -> None:
     assert any(f["name"].endswith("kursk-recaptured") for f in kursk.embeds[0]["fields"])
     claim = await live.run("claim", id="kursk-recaptured")
     assert claim.embeds[0]["description"].startswith("**⚖️ DISPUTED**")
-    choices = await live.emu.autocomplete(
-        user=live.alice,
-        name="claim",
-        options={"id": "treaty"},
-        focused="id",
-        guild_id=live.guild_id,
-        channel_id=live.channel_id,
-    )
+    choices = await live.complete("claim", "id", "treaty")
     assert any(c["value"] == "treaty-signed" for c in choices)
     troops = await live.run("troops")
     turned = await live.emu.press_button(

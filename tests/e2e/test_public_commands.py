@@ -73,14 +73,7 @@ async def test_troops_pages_only_for_the_caller(live: Live) -> None:
 
 
 async def test_brief_with_topic_autocomplete(live: Live) -> None:
-    choices = await live.emu.autocomplete(
-        user=live.alice,
-        name="brief",
-        options={"topic": "tre"},
-        focused="topic",
-        guild_id=live.guild_id,
-        channel_id=live.channel_id,
-    )
+    choices = await live.complete("brief", "topic", "tre")
     assert [c["value"] for c in choices] == ["treaty"]
     result = await live.run("brief", topic="treaty")
     assert result.embeds[0]["title"].startswith("Briefing:")
@@ -102,32 +95,11 @@ async def test_claim_in_full(live: Live) -> None:
 
 
 async def test_claim_autocomplete_by_id_and_words(live: Live) -> None:
-    by_id = await live.emu.autocomplete(
-        user=live.alice,
-        name="claim",
-        options={"id": "kursk"},
-        focused="id",
-        guild_id=live.guild_id,
-        channel_id=live.channel_id,
-    )
+    by_id = await live.complete("claim", "id", "kursk")
     assert by_id[0]["value"] == "kursk-recaptured"
-    by_words = await live.emu.autocomplete(
-        user=live.alice,
-        name="claim",
-        options={"id": "monument"},
-        focused="id",
-        guild_id=live.guild_id,
-        channel_id=live.channel_id,
-    )
+    by_words = await live.complete("claim", "id", "monument")
     assert "pyongyang-monument-planned" in [c["value"] for c in by_words]
-    everything = await live.emu.autocomplete(
-        user=live.alice,
-        name="claim",
-        options={"id": ""},
-        focused="id",
-        guild_id=live.guild_id,
-        channel_id=live.channel_id,
-    )
+    everything = await live.complete("claim", "id", "")
     assert len(everything) == 25
     assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in everything)
 
@@ -213,12 +185,7 @@ async def test_commands_are_not_resynced_when_unchanged(live: Live, tmp_path: An
     await live.bot.stop()
     from sandbox.launcher import BotProcess
 
-    again = BotProcess(
-        api_base=live.emu.api_base,
-        gateway_url=live.emu.gateway_url,
-        database=tmp_path / "briefing.db",
-        log_path=tmp_path / "bot2.log",
-    )
+    again = BotProcess.against(live.emu, tmp_path, log_name="bot2.log")
     await again.start()
     live.bot = again
     await live.emu.wait_for_identify(count=2, timeout=30)

@@ -11,13 +11,7 @@ from tests.e2e.conftest import Live
 
 
 async def _run_until_exit(emu: Emulator, tmp_path: Path, **env: str) -> BotProcess:
-    bot = BotProcess(
-        api_base=emu.api_base,
-        gateway_url=emu.gateway_url,
-        database=tmp_path / "briefing.db",
-        log_path=tmp_path / "bot.log",
-        extra_env=env,
-    )
+    bot = BotProcess.against(emu, tmp_path, extra_env=env)
     await bot.start()
     assert bot.process is not None
     await emu.wait_until(lambda: bot.process.returncode is not None, 30, "the bot to exit")  # type: ignore[union-attr]
@@ -61,13 +55,7 @@ async def test_the_token_never_reaches_the_log(live: Live) -> None:
 
 async def test_sync_pushes_the_commands_and_exits(tmp_path: Path) -> None:
     async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
-        bot = BotProcess(
-            api_base=emu.api_base,
-            gateway_url=emu.gateway_url,
-            database=tmp_path / "briefing.db",
-            log_path=tmp_path / "bot.log",
-            command="sync",
-        )
+        bot = BotProcess.against(emu, tmp_path, command="sync")
         await bot.start()
         await emu.wait_until(lambda: bot.returncode is not None, 30, "bot.py sync to exit")
         assert bot.returncode == 0, bot.log()
@@ -85,11 +73,9 @@ async def test_health_endpoint(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
-        bot = BotProcess(
-            api_base=emu.api_base,
-            gateway_url=emu.gateway_url,
-            database=tmp_path / "briefing.db",
-            log_path=tmp_path / "bot.log",
+        bot = BotProcess.against(
+            emu,
+            tmp_path,
             extra_env={"BRIEFING_HEALTH_PORT": str(port)},
         )
         await bot.start()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:  # jsonschema is a test dependency; the sandbox runs without it
+    import jsonschema
+    from referencing import Registry
 
 _DOC_URI = "urn:discord:openapi"
 
@@ -29,6 +29,9 @@ class SchemaValidator:
     """Validates JSON bodies of known operations; unknown operations are skipped."""
 
     def __init__(self, path: Path) -> None:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
         self.document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(_DOC_URI, resource)
@@ -44,6 +47,8 @@ class SchemaValidator:
         return cls(p)
 
     def _validator(self, pointer: str) -> jsonschema.protocols.Validator:
+        import jsonschema
+
         validator = self._cache.get(pointer)
         if validator is None:
             schema = {"$ref": f"{_DOC_URI}#{pointer}"}

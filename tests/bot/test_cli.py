@@ -90,3 +90,16 @@ def test_unknown_subcommand_is_refused(tmp_path: Path) -> None:
     done = run_bot(tmp_path, "fly")
     assert done.returncode == 2
     assert "invalid choice" in done.stderr
+
+
+def test_sandbox_needs_no_test_dependencies(tmp_path: Path) -> None:
+    # The README's first command installs only the bot's own dependencies.
+    blocked = "import sys; [sys.modules.__setitem__(m, None) for m in ('jsonschema', 'pytest')]"
+    done = subprocess.run(
+        [sys.executable, "-c", f"{blocked}; import sandbox.repl, sandbox.emulator"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr

@@ -88,12 +88,19 @@ class BriefingBot(commands.Bot):
         from cogs._views import PageButton
 
         self.add_dynamic_items(PageButton)
-        for name in EXTENSIONS:
+        await self.load_extensions(EXTENSIONS)
+        await self.sync_commands(force=self.force_sync)
+
+    async def load_extensions(self, names: Sequence[str]) -> list[str]:
+        """Load each extension; one that fails is logged and skipped. Returns those loaded."""
+        loaded = []
+        for name in names:
             try:
                 await self.load_extension(name)
+                loaded.append(name)
             except commands.ExtensionError:
                 log.exception("extension %s failed to load; the others still load", name)
-        await self.sync_commands(force=self.force_sync)
+        return loaded
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync the command tree when it differs from the last synced one. True if synced."""

@@ -24,8 +24,7 @@ async def tree_payload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
     bot = BriefingBot(load_settings())
     bot.use_store(await Store.open(tmp_path / "tree.db"))
     await bot.store.load_seed(read_seed(ROOT / "data" / "briefing.yaml"))
-    for name in EXTENSIONS:
-        await bot.load_extension(name)
+    assert await bot.load_extensions(EXTENSIONS) == list(EXTENSIONS)
     yield [c.to_dict(bot.tree) for c in bot.tree.get_commands()]
     await bot.store.close()
 
@@ -79,3 +78,19 @@ async def test_public_commands_work_everywhere(tree_payload: list[Any]) -> None:
         assert sorted(command["contexts"]) == [0, 1, 2], command["name"]
         assert sorted(command["integration_types"]) == [0, 1], command["name"]
         assert command.get("default_member_permissions") is None, command["name"]
+
+
+async def test_a_broken_extension_is_logged_and_the_others_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    bot = BriefingBot(load_settings())
+    bot.use_store(await Store.open(tmp_path / "tree.db"))
+    try:
+        await bot.store.load_seed(read_seed(ROOT / "data" / "briefing.yaml"))
+        loaded = await bot.load_extensions(["tests.bot.broken_extension", *EXTENSIONS])
+        assert loaded == list(EXTENSIONS)
+        assert "extension tests.bot.broken_extension failed to load" in caplog.text
+        assert "claim" in [c.name for c in bot.tree.get_commands()]
+    finally:
+        await bot.store.close()

@@ -33,14 +33,25 @@ def seconds_left(interaction: discord.Interaction) -> float:
 
 
 async def reply(interaction: discord.Interaction, build: Awaitable[Answer]) -> None:
-    """Send `build`'s answer, deferring first if it is not ready in time."""
-    task = asyncio.ensure_future(build)
-    budget = max(seconds_left(interaction) - SAFETY_MARGIN, 0.0)
-    done, _ = await asyncio.wait({task}, timeout=budget)
-    if not done:
-        await interaction.response.defer(thinking=True)
-        interaction.extras[PENDING_KEY] = True
-    answer = await task
+    """Send `build`'s answer, deferring first if it is not ready in time.
+
+    A timer, not a task race: the common fast answer costs one cancelled timer.
+    """
+    loop = asyncio.get_running_loop()
+    deferral: asyncio.Future[object] | None = None
+
+    def defer() -> None:
+        nonlocal deferral
+        deferral = asyncio.ensure_future(interaction.response.defer(thinking=True))
+
+    timer = loop.call_later(max(seconds_left(interaction) - SAFETY_MARGIN, 0.0), defer)
+    try:
+        answer = await build
+    finally:
+        timer.cancel()
+        if deferral is not None:
+            await deferral  # settled before any answer or error goes out
+            interaction.extras[PENDING_KEY] = True
     if interaction.extras.pop(PENDING_KEY, False):
         await interaction.edit_original_response(embed=answer.embed, view=answer.view)
     elif answer.view is None:

@@ -55,6 +55,8 @@ class Query:
 # Entries per page: 6 claim fields fit Discord's 6,000 characters at a readable length.
 PER_PAGE = 6
 TIMELINE_PER_PAGE = 15
+# Searches matching more claims than this are shown newest first instead of by relevance.
+RANKED_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -100,15 +102,17 @@ async def page_for(store: Store, query: Query, number: int = 1) -> Page:
             text = query.text.strip()
             if len(text) > SEARCH_MAX:
                 raise InvalidInput(f"Keep searches to {SEARCH_MAX} characters or fewer.")
+            total = await store.search_count(text, topic=query.topic)
+            ranked = total <= RANKED_MAX
             listing = await _listing(
-                await store.search_count(text, topic=query.topic),
+                total,
                 PER_PAGE,
                 number,
                 lambda limit, offset: store.search(
-                    text, topic=query.topic, limit=limit, offset=offset
+                    text, topic=query.topic, limit=limit, offset=offset, ranked=ranked
                 ),
             )
-            card = search_page(text, topic, listing)
+            card = search_page(text, topic, listing, ranked=ranked)
         case "timeline":
             listing = await _listing(
                 await store.timeline_count(topic=query.topic),

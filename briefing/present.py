@@ -304,7 +304,7 @@ def disputed_page(topic: Topic | None, listing: PageOf) -> Card:
     return _fields_page(Layout(header), listing, with_since=True)
 
 
-def search_page(query: str, topic: Topic | None, listing: PageOf) -> Card:
+def search_page(query: str, topic: Topic | None, listing: PageOf, *, ranked: bool = True) -> Card:
     scope = f" in {topic.title}" if topic else ""
     shown = escape_markdown(clip(query, 100))
     if not listing.claims:
@@ -312,7 +312,11 @@ def search_page(query: str, topic: Topic | None, listing: PageOf) -> Card:
             title=f"Search{scope}",
             description=f"No claims match “{shown}”. Try fewer or shorter words.",
         )
-    header = Card(title=f"Search{scope}", description=f"{listing.total} claim(s) match “{shown}”.")
+    order = "best match first" if ranked else "newest first; add words to narrow it down"
+    header = Card(
+        title=f"Search{scope}",
+        description=f"{listing.total:,} claim(s) match “{shown}”, {order}.",
+    )
     return _fields_page(Layout(header), listing)
 
 

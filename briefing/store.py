@@ -374,22 +374,33 @@ class Store:
         return int(row["n"]) if row else 0
 
     async def search(
-        self, query: str, *, topic: str | None = None, limit: int = 50, offset: int = 0
+        self,
+        query: str,
+        *,
+        topic: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        ranked: bool = True,
     ) -> list[Claim]:
-        """Full-text search over statements, actors, quotes and outlets, best match first."""
+        """Full-text search over statements, actors, quotes and outlets.
+
+        Best match first; with `ranked=False`, newest first (ranking scores every match,
+        which a broad query makes slow and hardly more useful).
+        """
         match, where, params = self._search_filter(query, topic)
+        order = "f.rank" if ranked else "f.rowid DESC"
         if topic is None:
-            # Rank inside FTS5 first, so it can stop at the page instead of joining every match.
+            # Order inside FTS5 first, so it can stop at the page instead of joining every match.
             sql = (
-                "SELECT c.* FROM (SELECT claim_id, rank FROM claims_fts WHERE claims_fts MATCH ? "
-                "ORDER BY rank LIMIT ? OFFSET ?) f JOIN claims c ON c.id = f.claim_id "
-                "ORDER BY f.rank, c.id"
+                "SELECT c.* FROM (SELECT claim_id, rank, rowid FROM claims_fts "
+                f"WHERE claims_fts MATCH ? ORDER BY {order.removeprefix('f.')} LIMIT ? OFFSET ?) f "
+                f"JOIN claims c ON c.id = f.claim_id ORDER BY {order}, c.id"
             )
             rows = await self._fetchall(sql, [match, limit, offset])
         else:
             rows = await self._fetchall(
                 "SELECT c.* FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
-                f"WHERE {where} ORDER BY f.rank, c.id LIMIT ? OFFSET ?",
+                f"WHERE {where} ORDER BY {order}, c.id LIMIT ? OFFSET ?",
                 [match, *params, limit, offset],
             )
         return [_row_to_claim(r) for r in rows]
@@ -425,10 +436,11 @@ class Store:
                 (limit,),
             )
             return [(r["id"], r["statement"]) for r in rows]
-        escaped = typed.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        prefix = typed.lower()
+        # A range on the primary key walks the index (LIKE would scan every id).
         rows = await self._fetchall(
-            "SELECT id, statement FROM claims WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
-            (escaped + "%", limit),
+            "SELECT id, statement FROM claims WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
         )
         found = [(r["id"], r["statement"]) for r in rows]
         # Words match from three letters on: a one-letter prefix would rank every claim.
@@ -438,9 +450,11 @@ class Store:
             except InvalidInput:
                 return found
             seen = {i for i, _ in found}
+            # Newest first rather than ranked: ranking would score every match on each keystroke.
             rows = await self._fetchall(
-                "SELECT c.id, c.statement FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
-                "WHERE claims_fts MATCH ? ORDER BY f.rank LIMIT ?",
+                "SELECT c.id, c.statement FROM (SELECT claim_id FROM claims_fts "
+                "WHERE claims_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f "
+                "JOIN claims c ON c.id = f.claim_id",
                 (match, limit),
             )
             found += [(r["id"], r["statement"]) for r in rows if r["id"] not in seen]

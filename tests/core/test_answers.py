@@ -71,3 +71,18 @@ async def test_the_cache_is_bounded(store: Store) -> None:
     for claim_id in ["kursk-recaptured", "treaty-signed", "nk-troops-deployed", "nk-casualties"]:
         await answers.claim(claim_id)
     assert len(answers) == 3
+
+
+async def test_broad_searches_are_newest_first_and_say_so(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.answers
+
+    ranked = await Answers(store).page(Query("search", None, "korea"))
+    assert "best match first" in ranked.card.description
+    monkeypatch.setattr(briefing.answers, "RANKED_MAX", 2)
+    broad = await Answers(store).page(Query("search", None, "korea"))
+    assert "newest first; add words to narrow it down" in broad.card.description
+    newest = await store.search("korea", limit=6, ranked=False)
+    assert [f.name.rsplit(" · ", 1)[1] for f in broad.card.fields] == [c.id for c in newest]
+    assert newest[0].id == (await store.search("korea", limit=1000, ranked=False))[0].id

@@ -188,9 +188,9 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(str(path), isolation_level=None)
         db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA busy_timeout=5000")  # first: the others may wait on a lock
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=5000")
         store = cls(db)
         try:
             await store._migrate()
@@ -203,14 +203,14 @@ class Store:
         await self._db.close()
 
     async def _migrate(self) -> None:
-        async with self._db.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        current = int(row[0]) if row else 0
         for number, _name, sql in _migrations():
-            if number <= current:
-                continue
             await self._db.execute("BEGIN IMMEDIATE")
             try:
+                # Read under the write lock: another process may have migrated meanwhile.
+                current = next(iter(await self._db.execute_fetchall("PRAGMA user_version")))[0]
+                if number <= current:
+                    await self._db.execute("COMMIT")
+                    continue
                 # Statement by statement (executescript would commit early on its own).
                 for statement in _split_sql(sql):
                     await self._db.execute(statement)
@@ -233,8 +233,7 @@ class Store:
         return self._writes, self._data_version
 
     async def schema_version(self) -> int:
-        async with self._db.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = await self._fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     @asynccontextmanager
@@ -599,14 +598,15 @@ class Store:
             await db.execute(
                 "INSERT INTO claims(id, topic, statement, status, stances, figure, event_date, "
                 "event_precision, sources, reviewed_at, superseded_by, version, created_at, "
-                "updated_at) VALUES (:id, :topic, :statement, :status, :stances, :figure, "
+                "updated_at, seq) VALUES (:id, :topic, :statement, :status, :stances, :figure, "
                 ":event_date, :event_precision, :sources, :reviewed_at, :superseded_by, "
-                ":version, :created_at, :updated_at)",
+                ":version, :created_at, :updated_at, "
+                "(SELECT COALESCE(MAX(seq), 0) + 1 FROM claims))",
                 cols,
             )
         except aiosqlite.IntegrityError:
             raise Conflict(f"A claim with id `{draft.id}` already exists.") from None
-        await self._index(db, draft)
+        await self._index(db, draft, new=True)
         await self._revision(db, draft.id, 1, editor, now, kind, claim_diff(None, draft), reason)
         return Claim(**_draft_fields(draft), version=1, created_at=now, updated_at=now)
 
@@ -623,11 +623,14 @@ class Store:
                     raise InvalidInput(f"There is no claim `{draft.superseded_by}` to point to.")
 
     @staticmethod
-    async def _index(db: aiosqlite.Connection, draft: ClaimDraft) -> None:
-        await db.execute("DELETE FROM claims_fts WHERE claim_id = ?", (draft.id,))
+    async def _index(db: aiosqlite.Connection, draft: ClaimDraft, *, new: bool = False) -> None:
+        rows = list(await db.execute_fetchall("SELECT seq FROM claims WHERE id = ?", (draft.id,)))
+        seq = rows[0][0]
+        if not new:
+            await db.execute("DELETE FROM claims_fts WHERE rowid = ?", (seq,))
         await db.execute(
-            "INSERT INTO claims_fts(claim_id, statement, people) VALUES (?, ?, ?)",
-            (draft.id, draft.statement, _people_text(draft)),
+            "INSERT INTO claims_fts(rowid, claim_id, statement, people) VALUES (?, ?, ?, ?)",
+            (seq, draft.id, draft.statement, _people_text(draft)),
         )
 
     @staticmethod

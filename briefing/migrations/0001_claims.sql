@@ -21,6 +21,7 @@ CREATE TABLE claims (
     reviewed_at     TEXT,
     superseded_by   TEXT REFERENCES claims(id),
     version         INTEGER NOT NULL DEFAULT 1,
+    seq             INTEGER NOT NULL UNIQUE,      -- creation order; the claim's search rowid
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
 ) STRICT;
@@ -40,7 +41,9 @@ CREATE TABLE revisions (
     UNIQUE (claim_id, version)
 ) STRICT;
 
--- External-content FTS over what people search for: statement, actors, quotes, outlets.
+-- Full-text index over what people search for: statement, actors, quotes, outlets.
+-- Its rowid is the claim's seq, so "newest first" is creation order and an edit replaces
+-- one row by rowid instead of scanning for the claim id.
 CREATE VIRTUAL TABLE claims_fts USING fts5(
     claim_id UNINDEXED, statement, people, tokenize = 'porter unicode61 remove_diacritics 2'
 );

@@ -13,9 +13,11 @@ import asyncio
 import hashlib
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -81,15 +83,24 @@ class BriefingBot(commands.Bot):
         self._answers = Answers(store)
 
     async def setup_hook(self) -> None:
-        self.use_store(await Store.open(self.settings.database))
+        try:
+            self.use_store(await Store.open(self.settings.database))
+        except (OSError, sqlite3.Error) as exc:
+            raise SettingsError(
+                f"BRIEFING_DATABASE {self.settings.database}: cannot open it ({exc})"
+            ) from None
         if await self.store.claim_count() == 0:
             if await self.store.load_seed(read_seed(self.settings.seed)):
                 log.info("loaded the curated seed from %s", self.settings.seed)
         from cogs._views import PageButton
 
         self.add_dynamic_items(PageButton)
-        await self.load_extensions(EXTENSIONS)
-        await self.sync_commands(force=self.force_sync)
+        loaded = await self.load_extensions(EXTENSIONS)
+        if len(loaded) < len(EXTENSIONS):
+            # Syncing a partial tree would delete the missing commands from Discord.
+            log.error("not syncing commands: %s failed to load", set(EXTENSIONS) - set(loaded))
+        else:
+            await self.sync_commands(force=self.force_sync)
 
     async def load_extensions(self, names: Sequence[str]) -> list[str]:
         """Load each extension; one that fails is logged and skipped. Returns those loaded."""
@@ -199,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if isinstance(exc, SettingsError) else 1
     except discord.LoginFailure:
         print("error: DISCORD_TOKEN was rejected by Discord (401)", file=sys.stderr)
+        return 1
+    except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+        base = settings.discord_api_base
+        print(f"error: cannot reach Discord at DISCORD_API_BASE {base} ({exc})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

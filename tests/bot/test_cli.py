@@ -103,3 +103,14 @@ def test_sandbox_needs_no_test_dependencies(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_an_unreachable_api_is_one_line(tmp_path: Path) -> None:
+    # Nothing listens on loopback port 9: the connection is refused at once.
+    done = run_bot(
+        tmp_path, "run", DISCORD_TOKEN=GOOD_TOKEN, DISCORD_API_BASE="http://127.0.0.1:9/api/v10"
+    )
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()[-1:]
+    assert line.startswith("error: cannot reach Discord at DISCORD_API_BASE http://127.0.0.1:9")
+    assert "Traceback" not in done.stderr

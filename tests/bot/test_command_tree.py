@@ -94,3 +94,30 @@ async def test_a_broken_extension_is_logged_and_the_others_load(
         assert "claim" in [c.name for c in bot.tree.get_commands()]
     finally:
         await bot.store.close()
+
+
+async def test_a_partial_tree_is_never_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Syncing without a failed extension's commands would delete them from Discord."""
+    import bot as bot_module
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEFING_SEED", str(ROOT / "data" / "briefing.yaml"))
+    monkeypatch.setattr(
+        bot_module, "EXTENSIONS", ("tests.bot.broken_extension", *bot_module.EXTENSIONS)
+    )
+    bot = BriefingBot(load_settings())
+    synced: list[bool] = []
+
+    async def record_sync(*, force: bool = False) -> bool:
+        synced.append(force)
+        return True
+
+    monkeypatch.setattr(bot, "sync_commands", record_sync)
+    try:
+        await bot.setup_hook()
+        assert synced == []
+        assert "not syncing commands" in caplog.text
+    finally:
+        await bot.store.close()

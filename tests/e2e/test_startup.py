@@ -89,3 +89,18 @@ async def test_health_endpoint(tmp_path: Path) -> None:
             assert body["claims"] >= 20
         finally:
             await bot.stop()
+
+
+async def test_an_unusable_database_path_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = BotProcess.against(
+            emu, tmp_path, extra_env={"BRIEFING_DATABASE": str(blocker / "briefing.db")}
+        )
+        await bot.start()
+        await emu.wait_until(lambda: bot.returncode is not None, 30, "the bot to exit")
+    assert bot.returncode == 2
+    last = bot.log().strip().splitlines()[-1]
+    assert last.startswith(f"error: BRIEFING_DATABASE {blocker / 'briefing.db'}: cannot open it")
+    assert "Traceback" not in bot.log()

@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
-from briefing.cards import Card, page_count
-from briefing.errors import InvalidInput
+from briefing.cards import Card, clip, page_count
+from briefing.errors import InvalidInput, NotFound
 from briefing.models import Claim, Topic
 from briefing.present import (
     PageOf,
@@ -39,6 +39,11 @@ class Query:
     kind: QueryKind
     topic: str | None = None
     text: str = ""
+
+    @classmethod
+    def of(cls, kind: QueryKind, topic: str | None = None, text: str = "") -> Query:
+        """A query from what a member typed: topic slugs are lowercase, blank means none."""
+        return cls(kind, (topic or "").strip().lower() or None, text.strip())
 
     def key(self) -> str:
         return f"{_CODES[self.kind]}:{self.topic or ''}:{self.text}"
@@ -136,6 +141,24 @@ async def _listing(
     return PageOf(claims, page, pages, total)
 
 
+class _Lru(OrderedDict[tuple[str, ...], Any]):
+    """A dict that forgets its least recently used entry past `size`."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get(self, key: tuple[str, ...], default: Any = None) -> Any:
+        if key in self:
+            self.move_to_end(key)
+        return super().get(key, default)
+
+    def put(self, key: tuple[str, ...], value: Any) -> None:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
 class Answers:
     """Every public answer, rendered from the store and reused until the data changes.
 
@@ -146,27 +169,29 @@ class Answers:
 
     def __init__(self, store: Store, *, size: int = 2048, max_age: float = 1.0) -> None:
         self.store = store
-        self._size = size
         self._max_age = max_age  # how stale another process's writes may be seen
-        self._entries: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._answers = _Lru(size)
+        # Keystrokes get their own, smaller table so typing cannot push out rendered answers.
+        self._suggestions = _Lru(max(size // 4, 1))
         self._generation: tuple[int, int] | None = None
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._answers) + len(self._suggestions)
 
-    async def _cached(self, key: tuple[str, ...], build: Callable[[], Awaitable[T]]) -> T:
+    async def _cached(
+        self, key: tuple[str, ...], build: Callable[[], Awaitable[T]], table: _Lru | None = None
+    ) -> T:
+        table = table or self._answers
         generation = await self.store.generation(self._max_age)
         if generation != self._generation:
-            self._entries.clear()
+            self._answers.clear()
+            self._suggestions.clear()
             self._generation = generation
-        if key in self._entries:
-            self._entries.move_to_end(key)
-            return cast(T, self._entries[key])
+        if key in table:
+            return cast(T, table.get(key))
         value = await build()
         if self._generation == generation:  # not if the data moved on while building
-            self._entries[key] = value
-            if len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            table.put(key, value)
         return value
 
     async def page(self, query: Query, number: int = 1) -> Page:
@@ -174,13 +199,30 @@ class Answers:
             ("page", query.key(), str(number)), lambda: page_for(self.store, query, number)
         )
 
-    async def claim(self, claim_id: str) -> Card:
+    async def claim(self, typed: str) -> Card:
+        """/claim's answer. Words instead of an id work when exactly one claim matches them."""
+        typed = typed.strip()
+
         async def build() -> Card:
-            claim = await self.store.get_claim(claim_id)
+            claim = await self._find_claim(typed)
             topic = next((t for t in await self.topics() if t.slug == claim.topic), None)
             return claim_card(claim, topic)
 
-        return await self._cached(("claim", claim_id), build)
+        return await self._cached(("claim", typed.lower()), build)
+
+    async def _find_claim(self, typed: str) -> Claim:
+        try:
+            return await self.store.get_claim(typed.lower())
+        except NotFound:
+            pass
+        try:
+            matches = await self.store.search(typed, limit=2)
+        except InvalidInput:
+            matches = []
+        if len(matches) == 1:
+            return matches[0]
+        hint = "pick one of the suggestions" if matches else "try `/search`"
+        raise NotFound(f"There is no claim with id `{clip(typed, 60)}`; {hint}.")
 
     async def about(self) -> Card:
         async def build() -> Card:
@@ -195,5 +237,7 @@ class Answers:
 
     async def suggestions(self, typed: str, limit: int) -> list[tuple[str, str]]:
         return await self._cached(
-            ("suggest", typed, str(limit)), lambda: self.store.suggest_claims(typed, limit)
+            ("suggest", typed, str(limit)),
+            lambda: self.store.suggest_claims(typed, limit),
+            self._suggestions,
         )

@@ -158,8 +158,12 @@ def _closing_lines(claim: Claim, limit: int, *, linked: bool, with_since: bool) 
         facts.append(f"**Source:** {source_text(shown, with_title=False)}")
     if claim.superseded_by:
         facts.append(f"**See:** `{claim.superseded_by}`")
+    cap = min(400, limit // 2)
+    if linked and len(" · ".join(facts)) > cap:
+        # A link cut short would show as broken markdown: show the outlet plainly instead.
+        return _closing_lines(claim, limit, linked=False, with_since=with_since)
     if facts:
-        lines.append(clip(" · ".join(facts), min(400, limit // 2)))
+        lines.append(clip(" · ".join(facts), cap))
     if with_since and (since := disputed_since(claim)):
         lines.append(f"**Disputed since** {when(since)}")
     return lines

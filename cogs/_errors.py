@@ -9,6 +9,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from briefing.cards import CONTENT_MAX, clip
 from briefing.errors import BriefingError
 from cogs._reply import PENDING_KEY
 
@@ -19,6 +20,7 @@ async def tell(interaction: discord.Interaction, message: str) -> None:
     """Send an ephemeral message whether or not the interaction was already answered."""
     if interaction.client.is_closed():
         return  # shutting down: there is no connection left to answer on
+    message = clip(message, CONTENT_MAX)
     try:
         if interaction.extras.pop(PENDING_KEY, False):
             # A public "thinking…" is waiting; drop it so the error can stay private.
@@ -32,6 +34,7 @@ async def tell(interaction: discord.Interaction, message: str) -> None:
         log.warning("could not tell interaction %s about an error: %r", interaction.id, exc)
 
 
+UNKNOWN_INTERACTION = 10062
 # Failures of Discord or of the connection to it, not of the bot.
 DISCORD_TROUBLE = (discord.DiscordServerError, aiohttp.ClientError, TimeoutError)
 
@@ -69,6 +72,11 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
     """Domain errors become a plain ephemeral message; bugs get a reference id we also log."""
     if interaction.client.is_closed():
         log.debug("interaction %s failed during shutdown: %r", interaction.id, error)
+        return
+    original = _original(error)
+    if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+        # Too late (Discord's 3 s passed, e.g. the event arrived late): nobody can be told.
+        log.warning("interaction %s expired before it could be answered", interaction.id)
         return
     text = describe(error)
     if text is None:

@@ -52,8 +52,10 @@ async def reply(interaction: discord.Interaction, build: Awaitable[Answer]) -> N
         if deferral is not None:
             await deferral  # settled before any answer or error goes out
             interaction.extras[PENDING_KEY] = True
-    if interaction.extras.pop(PENDING_KEY, False):
+    if interaction.extras.get(PENDING_KEY):
         await interaction.edit_original_response(embed=answer.embed, view=answer.view)
+        # Only now: if the edit failed, the error handler still knows "thinking…" is pending.
+        interaction.extras.pop(PENDING_KEY)
     elif answer.view is None:
         await interaction.response.send_message(embed=answer.embed)
     else:

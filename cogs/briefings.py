@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHOICES_MAX = 25
+# Ids, slugs and autocomplete values are at most 100 characters; longer input is refused by
+# Discord's client before it reaches the bot, and echoed errors stay short.
+Text = app_commands.Range[str, 1, 100]
 
 
 class Briefings(commands.Cog):
@@ -65,7 +68,7 @@ class Briefings(commands.Cog):
         )
 
     async def _topic(self, interaction: discord.Interaction, slug: str) -> None:
-        query = Query("topic", slug)
+        query = Query.of("topic", slug)
         await send_query(interaction, self.answers, query)
 
     # -- autocomplete -----------------------------------------------------------------------
@@ -91,14 +94,14 @@ class Briefings(commands.Cog):
     @app_commands.command(name="brief", description="The briefing on one topic")
     @app_commands.describe(topic="Which topic (start typing to pick one)")
     @app_commands.autocomplete(topic=topic_choices)
-    async def brief(self, interaction: discord.Interaction, topic: str) -> None:
-        await self._topic(interaction, topic.strip())
+    async def brief(self, interaction: discord.Interaction, topic: Text) -> None:
+        await self._topic(interaction, topic)
 
     @app_commands.command(name="claim", description="One claim in full: who says what, and when")
     @app_commands.describe(id="The claim's id or words from it (start typing to search)")
     @app_commands.autocomplete(id=claim_choices)
-    async def claim(self, interaction: discord.Interaction, id: str) -> None:
-        await reply(interaction, self._claim_answer(id.strip()))
+    async def claim(self, interaction: discord.Interaction, id: Text) -> None:
+        await reply(interaction, self._claim_answer(id))
 
     async def _claim_answer(self, claim_id: str) -> Answer:
         return Answer(to_embed(await self.answers.claim(claim_id)))
@@ -106,8 +109,8 @@ class Briefings(commands.Cog):
     @app_commands.command(name="disputed", description="Claims a named party contests")
     @app_commands.describe(topic="Only this topic (optional)")
     @app_commands.autocomplete(topic=topic_choices)
-    async def disputed(self, interaction: discord.Interaction, topic: str | None = None) -> None:
-        query = Query("disputed", topic.strip() if topic else None)
+    async def disputed(self, interaction: discord.Interaction, topic: Text | None = None) -> None:
+        query = Query.of("disputed", topic)
         await send_query(interaction, self.answers, query)
 
     @app_commands.command(name="search", description="Search claims, people and quotes")
@@ -117,16 +120,16 @@ class Briefings(commands.Cog):
         self,
         interaction: discord.Interaction,
         query: app_commands.Range[str, 1, SEARCH_MAX],
-        topic: str | None = None,
+        topic: Text | None = None,
     ) -> None:
-        q = Query("search", topic.strip() if topic else None, query.strip())
+        q = Query.of("search", topic, query)
         await send_query(interaction, self.answers, q)
 
     @app_commands.command(name="timeline", description="What happened, in date order")
     @app_commands.describe(topic="Only this topic (optional)")
     @app_commands.autocomplete(topic=topic_choices)
-    async def timeline(self, interaction: discord.Interaction, topic: str | None = None) -> None:
-        query = Query("timeline", topic.strip() if topic else None)
+    async def timeline(self, interaction: discord.Interaction, topic: Text | None = None) -> None:
+        query = Query.of("timeline", topic)
         await send_query(interaction, self.answers, query)
 
     @app_commands.command(name="about", description="What this bot covers, how fresh it is")

@@ -24,6 +24,8 @@ class Health(commands.Cog):
         self.bot = bot
         self.port = port
         self.runner: web.AppRunner | None = None
+        # discord.py's is_ready() stays true while it reconnects; follow the gateway itself.
+        self.connected = bot.is_ready()
 
     async def cog_load(self) -> None:
         app = web.Application()
@@ -38,8 +40,20 @@ class Health(commands.Cog):
         if self.runner is not None:
             await self.runner.cleanup()
 
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self.connected = True
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        self.connected = True
+
+    @commands.Cog.listener()
+    async def on_disconnect(self) -> None:
+        self.connected = False
+
     async def healthz(self, request: web.Request) -> web.Response:
-        connected = self.bot.is_ready() and not self.bot.is_closed()
+        connected = self.connected and not self.bot.is_closed()
         try:
             claims: int | None = await self.bot.store.claim_count()
         except Exception:

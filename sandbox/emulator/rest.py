@@ -579,14 +579,37 @@ class RestApi:
         problem = limits.check_message(body if ctx.files == [] else {**body, "attachments": [1]})
         if problem is not None:
             return json_response(problem, 400)
-        msg = self.core.build_message(
-            itx.channel_id, body, guild_id=itx.guild_id, files=ctx.files, interaction=itx
-        )
-        itx.followup_ids.append(int(msg["id"]))
-        await self.core.emit_message_event("MESSAGE_CREATE", msg)
+        pending = self._pending_deferral(itx)
+        if pending is not None:
+            # Discord: the first followup after a deferral replaces the "thinking…" message
+            # and keeps the deferral's visibility, whatever flags the followup asked for.
+            keep = int(pending.get("flags") or 0) & 64
+            self.core.edit_message(
+                pending, {k: v for k, v in body.items() if k != "flags"}, ctx.files
+            )
+            pending["flags"] = keep
+            itx.original_edits += 1
+            itx.followup_ids.append(int(pending["id"]))
+            await self.core.emit_message_event("MESSAGE_UPDATE", pending)
+            msg = pending
+        else:
+            msg = self.core.build_message(
+                itx.channel_id, body, guild_id=itx.guild_id, files=ctx.files, interaction=itx
+            )
+            itx.followup_ids.append(int(msg["id"]))
+            await self.core.emit_message_event("MESSAGE_CREATE", msg)
         if ctx.request.query.get("wait", "").lower() in ("true", "1"):
             return json_response(msg)
         return web.Response(status=204)
+
+    def _pending_deferral(self, itx: InteractionRecord) -> dict[str, Any] | None:
+        """The deferred "thinking…" message still waiting for its answer, if any."""
+        if itx.response_type != 5 or itx.original_edits or itx.original_message_id is None:
+            return None
+        message = self.core.find_message(itx.original_message_id)
+        if message is None or not int(message.get("flags") or 0) & 128:
+            return None  # deleted, or already answered
+        return message
 
     async def webhook_get_message(self, ctx: Ctx) -> web.Response:
         itx, err = self._webhook_interaction(ctx)

@@ -107,7 +107,7 @@ async def test_claim_autocomplete_by_id_and_words(live: Live) -> None:
 async def test_unknown_claim_is_a_private_clear_error(live: Live) -> None:
     result = await live.run("claim", id="moon-landing")
     assert result.ephemeral
-    assert result.content == "There is no claim with id `moon-landing`. Try `/search`."
+    assert result.content == "There is no claim with id `moon-landing`; try `/search`."
     assert result.embeds == []
 
 
@@ -206,3 +206,26 @@ async def test_never_leaves_an_interaction_unanswered(live: Live) -> None:
         except ApplicationDidNotRespond:  # pragma: no cover - the failure being tested
             pytest.fail(f"/{name} went unanswered")
     assert live.emu.failed_interactions() == []
+
+
+async def test_claim_by_words_and_topics_in_any_case(live: Live) -> None:
+    # Typing words instead of picking a suggestion works when they name one claim.
+    by_words = await live.run("claim", id="Pyongyang monument")
+    assert by_words.embeds[0]["title"].endswith("pyongyang-monument-planned")
+    ambiguous = await live.run("claim", id="north korea")
+    assert ambiguous.ephemeral
+    assert ambiguous.content == (
+        "There is no claim with id `north korea`; pick one of the suggestions."
+    )
+    upper = await live.run("brief", topic="  Treaty ")
+    assert upper.embeds[0]["title"].startswith("Briefing:")
+    assert any(f["name"].endswith("treaty-signed") for f in upper.embeds[0]["fields"])
+
+
+async def test_options_are_capped_so_errors_stay_short(live: Live) -> None:
+    command = live.emu.find_command("claim", None)
+    [option] = command["options"]
+    assert option["max_length"] == 100
+    long_id = "x" * 100
+    result = await live.run("claim", id=long_id)
+    assert result.ephemeral and len(result.content) < 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -87,6 +88,21 @@ async def test_health_endpoint(tmp_path: Path) -> None:
                     body = await response.json()
             assert body["gateway"] == "connected" and body["store"] == "ok"
             assert body["claims"] >= 20
+
+            # Discord goes away: the endpoint says so instead of "connected".
+            await emu.gateway.close_connections(code=1001)
+            await emu.stop()
+
+            async def status() -> int:
+                async with aiohttp.ClientSession() as http:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        return response.status
+
+            for _ in range(100):
+                if await status() == 503:
+                    break
+                await asyncio.sleep(0.1)
+            assert await status() == 503
         finally:
             await bot.stop()
 

@@ -573,3 +573,22 @@ def test_claim_card_url_is_well_formed(url: str) -> None:
         updated_at=now,
     )
     assert "url" not in assert_fits(claim_card(claim))
+
+
+def test_a_long_source_link_is_never_cut_into_broken_markdown() -> None:
+    now = dt.datetime(2025, 4, 28, tzinfo=dt.UTC)
+    url = "https://example.com/" + "x" * 470
+    claim = Claim(
+        id="long-link",
+        topic="kursk",
+        statement="A claim whose source has a very long address.",
+        status="reported",
+        event_date="2025-04-26",
+        sources=(Source(outlet="AP", url=url, published=dt.date(2025, 4, 28)),),
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    value = claim_field(claim).value
+    assert "**Source:** AP" in value
+    assert "](" not in value or url in value  # either the whole link or none of it

@@ -611,20 +611,24 @@ class RestApi:
             return None  # deleted, or already answered
         return message
 
-    async def webhook_get_message(self, ctx: Ctx) -> web.Response:
+    def _webhook_message(
+        self, ctx: Ctx
+    ) -> tuple[InteractionRecord | None, dict[str, Any] | None, web.Response]:
+        """The interaction a webhook route names and the message it targets, or an error."""
         itx, err = self._webhook_interaction(ctx)
         if itx is None:
-            return err or not_found()
+            return None, None, err or not_found()
         msg, err = self._webhook_target(ctx, itx)
-        return json_response(msg) if msg is not None else err or not_found()
+        return itx, msg, err or not_found()
+
+    async def webhook_get_message(self, ctx: Ctx) -> web.Response:
+        _, msg, err = self._webhook_message(ctx)
+        return json_response(msg) if msg is not None else err
 
     async def webhook_edit_message(self, ctx: Ctx) -> web.Response:
-        itx, err = self._webhook_interaction(ctx)
-        if itx is None:
-            return err or not_found()
-        msg, err = self._webhook_target(ctx, itx)
-        if msg is None:
-            return err or not_found()
+        itx, msg, err = self._webhook_message(ctx)
+        if itx is None or msg is None:
+            return err
         body = ctx.body if isinstance(ctx.body, dict) else {}
         problem = limits.check_message(body, require_content=False)
         if problem is not None:
@@ -636,12 +640,9 @@ class RestApi:
         return json_response(msg)
 
     async def webhook_delete_message(self, ctx: Ctx) -> web.Response:
-        itx, err = self._webhook_interaction(ctx)
-        if itx is None:
-            return err or not_found()
-        msg, err = self._webhook_target(ctx, itx)
+        _, msg, err = self._webhook_message(ctx)
         if msg is None:
-            return err or not_found()
+            return err
         self.core.messages.get(int(msg["channel_id"]), {}).pop(int(msg["id"]), None)
         await self.core.emit_message_event("MESSAGE_DELETE", msg)
         self.core.notify()

@@ -26,6 +26,7 @@ import math
 import os
 import platform
 import random
+import re
 import shutil
 import sqlite3
 import statistics
@@ -53,6 +54,7 @@ from sandbox.emulator import (  # noqa: E402
     InteractionRecord,
     MemberSpec,
     RateLimitConfig,
+    RecordedRequest,
 )
 from sandbox.launcher import SANDBOX_TOKEN, BotProcess  # noqa: E402
 
@@ -70,6 +72,7 @@ class TimedRecord(InteractionRecord):
 
     answered: float | None = None
     completed: float | None = None
+    arrived: float | None = None  # when the first callback request reached the emulator
 
     def __setattr__(self, name: str, value: Any) -> None:
         now = time.monotonic()
@@ -82,8 +85,32 @@ class TimedRecord(InteractionRecord):
         object.__setattr__(self, name, value)
 
 
+_CALLBACK = re.compile(r"^/interactions/(\d+)/[^/]+/callback$")
+
+
+class _ArrivalLog(list[RecordedRequest]):
+    """The emulator's request record, stamping each interaction's callback on arrival,
+    before the emulator parses limits or stores anything (its own cost is not the bot's)."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        super().__init__()
+        self.emulator = emulator
+
+    def append(self, request: RecordedRequest) -> None:
+        now = time.monotonic()
+        super().append(request)
+        if match := _CALLBACK.match(request.path):
+            record = self.emulator.interactions.get(int(match[1]))
+            if isinstance(record, TimedRecord) and record.arrived is None:
+                object.__setattr__(record, "arrived", now)
+
+
 class BenchEmulator(Emulator):
     """The emulator, plus build-then-fire interactions with timestamps on the records."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.requests = _ArrivalLog(self)
 
     def _interaction_payload(self, *args: Any, **kwargs: Any) -> InteractionRecord:
         record = super()._interaction_payload(*args, **kwargs)
@@ -178,7 +205,10 @@ def summary(latencies: list[float], deferred: int = 0) -> dict[str, Any]:
 
 
 def latency_of(record: TimedRecord) -> float:
-    return record.answered - record.created if record.answered is not None else math.inf
+    """Dispatch to the arrival of the callback that was accepted (inf if none was)."""
+    if record.answered is None:
+        return math.inf
+    return (record.arrived or record.answered) - record.created
 
 
 # ---------------------------------------------------------------------------- one bot

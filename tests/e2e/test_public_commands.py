@@ -156,11 +156,12 @@ async def test_works_in_direct_messages(live: Live) -> None:
 
 
 async def test_every_response_disables_mentions(live: Live) -> None:
-    await live.run("troops")
+    troops = await live.run("troops")
     await live.run("claim", id="nope")
+    await live.emu.press_button(user=live.alice, message=troops, custom_id=troops.custom_ids()[1])
     callbacks = live.emu.requests_to("POST", r"/interactions/\d+/[^/]+/callback")
-    bodies = [r.json for r in callbacks if r.json and r.json.get("type") == 4]
-    assert bodies
+    bodies = [r.json for r in callbacks if r.json and r.json.get("type") in (4, 7)]
+    assert {b["type"] for b in bodies} == {4, 7}  # new messages and page turns
     assert all(b["data"]["allowed_mentions"] == {"parse": []} for b in bodies)
 
 

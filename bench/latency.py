@@ -285,7 +285,7 @@ async def start_py_spy(pid: int, label: str, seconds: float) -> asyncio.subproce
     out = RESULTS / f"{label}-py-spy.txt"
     return await asyncio.create_subprocess_exec(
         exe, "record", "--pid", str(pid), "--format", "raw", "--duration", str(int(seconds)),
-        "--rate", "200", "--output", str(out), "--nonblocking",
+        "--rate", os.environ.get("BENCH_PY_SPY_RATE", "200"), "--output", str(out), "--nonblocking",
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
 

@@ -60,8 +60,10 @@ class Query:
 # Entries per page: 6 claim fields fit Discord's 6,000 characters at a readable length.
 PER_PAGE = 6
 TIMELINE_PER_PAGE = 15
-# Searches matching more claims than this are shown newest first instead of by relevance.
-RANKED_MAX = 500
+# A search lists at most this many claims. Up to it they are ranked by relevance; past it
+# they are the newest, since ranking costs ~5 us per match and a reader facing hundreds of
+# matches is better served by newer ones and a hint to add words.
+SEARCH_LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -107,17 +109,17 @@ async def page_for(store: Store, query: Query, number: int = 1) -> Page:
             text = query.text.strip()
             if len(text) > SEARCH_MAX:
                 raise InvalidInput(f"Keep searches to {SEARCH_MAX} characters or fewer.")
-            total = await store.search_count(text, topic=query.topic)
-            ranked = total <= RANKED_MAX
+            total = await store.search_count(text, topic=query.topic, cap=SEARCH_LISTED + 1)
+            ranked = total <= SEARCH_LISTED
             listing = await _listing(
-                total,
+                min(total, SEARCH_LISTED),
                 PER_PAGE,
                 number,
                 lambda limit, offset: store.search(
                     text, topic=query.topic, limit=limit, offset=offset, ranked=ranked
                 ),
             )
-            card = search_page(text, topic, listing, ranked=ranked)
+            card = search_page(text, topic, listing, more=not ranked)
         case "timeline":
             listing = await _listing(
                 await store.timeline_count(topic=query.topic),
@@ -137,7 +139,9 @@ async def _listing(
 ) -> PageOf:
     pages = page_count(total, per_page)
     page = min(max(number, 1), pages)
-    claims = await fetch(per_page, (page - 1) * per_page)
+    offset = (page - 1) * per_page
+    # Never past `total`: a capped listing (a broad search) must stop where it said it would.
+    claims = await fetch(max(min(per_page, total - offset), 0), offset)
     return PageOf(claims, page, pages, total)
 
 
@@ -167,13 +171,12 @@ class Answers:
     LRU and dropped wholesale whenever `Store.generation()` moves.
     """
 
-    def __init__(self, store: Store, *, size: int = 2048, max_age: float = 1.0) -> None:
+    def __init__(self, store: Store, *, size: int = 2048) -> None:
         self.store = store
-        self._max_age = max_age  # how stale another process's writes may be seen
         self._answers = _Lru(size)
         # Keystrokes get their own, smaller table so typing cannot push out rendered answers.
         self._suggestions = _Lru(max(size // 4, 1))
-        self._generation: tuple[int, int] | None = None
+        self._generation: int | None = None
 
     def __len__(self) -> int:
         return len(self._answers) + len(self._suggestions)
@@ -182,7 +185,7 @@ class Answers:
         self, key: tuple[str, ...], build: Callable[[], Awaitable[T]], table: _Lru | None = None
     ) -> T:
         table = table or self._answers
-        generation = await self.store.generation(self._max_age)
+        generation = await self.store.generation()
         if generation != self._generation:
             self._answers.clear()
             self._suggestions.clear()

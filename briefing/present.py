@@ -308,7 +308,8 @@ def disputed_page(topic: Topic | None, listing: PageOf) -> Card:
     return _fields_page(Layout(header), listing, with_since=True)
 
 
-def search_page(query: str, topic: Topic | None, listing: PageOf, *, ranked: bool = True) -> Card:
+def search_page(query: str, topic: Topic | None, listing: PageOf, *, more: bool = False) -> Card:
+    """One page of search results; `more` when the listing holds only the newest matches."""
     scope = f" in {topic.title}" if topic else ""
     shown = escape_markdown(clip(query, 100))
     if not listing.claims:
@@ -316,11 +317,14 @@ def search_page(query: str, topic: Topic | None, listing: PageOf, *, ranked: boo
             title=f"Search{scope}",
             description=f"No claims match “{shown}”. Try fewer or shorter words.",
         )
-    order = "best match first" if ranked else "newest first; add words to narrow it down"
-    header = Card(
-        title=f"Search{scope}",
-        description=f"{listing.total:,} claim(s) match “{shown}”, {order}.",
-    )
+    if more:
+        found = (
+            f"More than {listing.total:,} claims match “{shown}”; the newest {listing.total:,} "
+            "are listed, newest first. Add words to narrow it down."
+        )
+    else:
+        found = f"{listing.total:,} claim(s) match “{shown}”, best match first."
+    header = Card(title=f"Search{scope}", description=found)
     return _fields_page(Layout(header), listing)
 
 

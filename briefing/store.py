@@ -2,6 +2,12 @@
 
 Repository methods return models, never rows. Every mutation writes its revision row in the
 same transaction, so history and state cannot drift apart.
+
+Writes (and reads inside a write) go through the single aiosqlite connection. Plain reads go
+through a second, read-only connection on the event loop's own thread: every public read is
+an indexed, LIMITed query of tens of microseconds, while handing it to aiosqlite's thread and
+back costs 75-160 us and a GIL hand-off each way. WAL lets that reader run beside the writer,
+and it never writes, so "one writer, explicit transactions" still holds.
 """
 
 from __future__ import annotations
@@ -9,15 +15,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import math
 import re
-import time
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
@@ -62,6 +67,15 @@ def _iso(value: dt.datetime) -> str:
     return aware.astimezone(dt.UTC).isoformat()
 
 
+def _open_reader(path: Path) -> sqlite3.Connection:
+    reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    reader.row_factory = sqlite3.Row
+    # WAL readers wait only in rare cases (the writer recovering a crashed WAL); this wait
+    # blocks the event loop, so it is short and surfaces as an error instead of a stall.
+    reader.execute("PRAGMA busy_timeout=250")
+    return reader
+
+
 def _migrations() -> list[tuple[int, str, str]]:
     found = []
     for entry in resources.files("briefing.migrations").iterdir():
@@ -70,12 +84,25 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def fts_query(text: str) -> str:
-    """Turn what a member typed into a safe FTS5 query: every word must match, as a prefix."""
+def search_words(text: str) -> list[str]:
+    """The words of what a member typed, as FTS5 will see them (at most MAX_SEARCH_TERMS)."""
     words = re.findall(r"\w+", text, flags=re.UNICODE)[:MAX_SEARCH_TERMS]
     if not words:
         raise InvalidInput("Search for at least one word (letters or digits).")
-    return " ".join(f'"{w}"*' for w in words)
+    return words
+
+
+def fts_query(words: Sequence[str], *, prefix: Literal["none", "last", "all"] = "none") -> str:
+    """A safe FTS5 query in which every word must match: whole (stemmed) words, or prefixes.
+
+    Whole words are cheap: FTS5 reads one list per word. A prefix makes it merge the lists
+    of every word that starts with it, which for a short prefix is most of the index.
+    """
+    last = len(words) - 1
+    return " ".join(
+        f'"{w}"*' if prefix == "all" or (prefix == "last" and i == last) else f'"{w}"'
+        for i, w in enumerate(words)
+    )
 
 
 def _people_text(draft: ClaimDraft) -> str:
@@ -106,7 +133,7 @@ def _claim_columns(draft: ClaimDraft) -> dict[str, Any]:
     }
 
 
-def _row_to_claim(row: aiosqlite.Row) -> Claim:
+def _row_to_claim(row: sqlite3.Row) -> Claim:
     event = None
     if row["event_date"]:
         event = EventDate(
@@ -134,7 +161,7 @@ def _draft_fields(draft: ClaimDraft) -> dict[str, Any]:
     return {name: getattr(draft, name) for name in ClaimDraft.model_fields}
 
 
-def _row_to_topic(row: aiosqlite.Row) -> Topic:
+def _row_to_topic(row: sqlite3.Row) -> Topic:
     return Topic(
         slug=row["slug"],
         title=row["title"],
@@ -144,7 +171,7 @@ def _row_to_topic(row: aiosqlite.Row) -> Topic:
     )
 
 
-def _row_to_revision(row: aiosqlite.Row) -> Revision:
+def _row_to_revision(row: sqlite3.Row) -> Revision:
     return Revision(
         id=row["id"],
         claim_id=row["claim_id"],
@@ -173,33 +200,37 @@ _CLAIM_SELECT = "SELECT c.* FROM claims c"
 class Store:
     """The one connection a process holds. Use `await Store.open(path)`; close when done."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, reader: sqlite3.Connection) -> None:
         self._db = db
+        self._reader = reader
         # aiosqlite runs calls one at a time on its thread, but a transaction spans several
         # awaits; the lock keeps other tasks from interleaving statements into it.
         self._lock = asyncio.Lock()
-        self._writes = 0  # commits by this process
-        self._data_version = 0  # SQLite's counter of commits by other connections
-        self._checked_at = -math.inf
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(str(path), isolation_level=None)
-        db.row_factory = aiosqlite.Row
-        await db.execute("PRAGMA busy_timeout=5000")  # first: the others may wait on a lock
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA foreign_keys=ON")
-        store = cls(db)
+        """Open (creating and migrating as needed) the database file at `path`."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        reader: sqlite3.Connection | None = None
         try:
+            db.row_factory = aiosqlite.Row
+            await db.execute("PRAGMA busy_timeout=5000")  # first: the others may wait on a lock
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            store = cls(db, _open_reader(path))  # after WAL is on: the reader needs the file
+            reader = store._reader
             await store._migrate()
         except BaseException:
+            if reader is not None:
+                reader.close()
             await db.close()
             raise
         return store
 
     async def close(self) -> None:
+        self._reader.close()
         await self._db.close()
 
     async def _migrate(self) -> None:
@@ -219,18 +250,14 @@ class Store:
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
-            finally:
-                self._writes += 1
 
-    async def generation(self, max_age: float = 1.0) -> tuple[int, int]:
-        """Changes whenever the data may have changed: at once for this process's writes,
-        within `max_age` seconds for another process's (e.g. a command-line import)."""
-        now = time.monotonic()
-        if now - self._checked_at > max_age:
-            row = await self._fetchone("PRAGMA data_version")
-            self._data_version = int(row[0]) if row else 0
-            self._checked_at = now
-        return self._writes, self._data_version
+    async def generation(self) -> int:
+        """Changes whenever the data may have changed, by this process or any other.
+
+        SQLite bumps a connection's data_version for every commit made by other connections,
+        and the reader never writes, so every commit counts, our own writer's included.
+        """
+        return int(self._reader.execute("PRAGMA data_version").fetchone()[0])
 
     async def schema_version(self) -> int:
         row = await self._fetchone("PRAGMA user_version")
@@ -248,17 +275,13 @@ class Store:
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
-            finally:
-                self._writes += 1
 
-    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        # execute_fetchall is one trip to aiosqlite's thread; a cursor would take three.
-        async with self._lock:
-            return list(await self._db.execute_fetchall(sql, params))
+    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        # Async so that callers need not change if reads ever move off this thread again.
+        return self._reader.execute(sql, params).fetchall()
 
-    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        rows = await self._fetchall(sql, params)
-        return rows[0] if rows else None
+    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        return self._reader.execute(sql, params).fetchone()  # type: ignore[no-any-return]
 
     # -- metadata -------------------------------------------------------------------------
 
@@ -386,7 +409,7 @@ class Store:
         Best match first; with `ranked=False`, newest first (ranking scores every match,
         which a broad query makes slow and hardly more useful).
         """
-        match, where, params = self._search_filter(query, topic)
+        match, where, params = await self._search_filter(query, topic)
         order = "f.rank" if ranked else "f.rowid DESC"
         if topic is None:
             # Order inside FTS5 first, so it can stop at the page instead of joining every match.
@@ -404,27 +427,37 @@ class Store:
             )
         return [_row_to_claim(r) for r in rows]
 
-    async def search_count(self, query: str, *, topic: str | None = None) -> int:
-        match, where, params = self._search_filter(query, topic)
+    async def search_count(self, query: str, *, topic: str | None = None, cap: int = -1) -> int:
+        """How many claims `search` would find; with `cap`, counting stops there."""
+        match, where, params = await self._search_filter(query, topic)
         if topic is None:  # the index alone can count; joining each match costs 20x more
-            sql, args = "SELECT COUNT(*) AS n FROM claims_fts WHERE claims_fts MATCH ?", [match]
+            inner, args = "SELECT 1 FROM claims_fts WHERE claims_fts MATCH ?", [match]
         else:
-            sql = (
-                "SELECT COUNT(*) AS n FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
-                f"WHERE {where}"
-            )
+            inner = f"SELECT 1 FROM claims_fts f JOIN claims c ON c.id = f.claim_id WHERE {where}"
             args = [match, *params]
-        row = await self._fetchone(sql, args)
+        row = await self._fetchone(f"SELECT COUNT(*) AS n FROM ({inner} LIMIT ?)", [*args, cap])
         return int(row["n"]) if row else 0
 
-    @staticmethod
-    def _search_filter(query: str, topic: str | None) -> tuple[str, str, list[Any]]:
+    async def _search_filter(self, query: str, topic: str | None) -> tuple[str, str, list[Any]]:
         where = "claims_fts MATCH ?"
         params: list[Any] = []
         if topic is not None:
             where += " AND c.topic = ?"
             params.append(topic)
-        return fts_query(query), where, params
+        return await self._search_match(query), where, params
+
+    async def _search_match(self, query: str) -> str:
+        """Whole words (any form: troop finds troops); word beginnings only if none match.
+
+        Members type whole words far more often than fragments like "shoig", and whole
+        words cost a fraction of prefixes, so the prefix query runs only when it must.
+        """
+        words = search_words(query)
+        whole = fts_query(words)
+        found = await self._fetchone(
+            "SELECT 1 FROM claims_fts WHERE claims_fts MATCH ? LIMIT 1", (whole,)
+        )
+        return whole if found else fts_query(words, prefix="all")
 
     async def suggest_claims(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """(id, statement) pairs for autocomplete: id prefix matches first, then text matches."""
@@ -442,12 +475,11 @@ class Store:
             (prefix, prefix + "\U0010ffff", limit),
         )
         found = [(r["id"], r["statement"]) for r in rows]
-        # Words match from three letters on: a one-letter prefix would rank every claim.
-        if len(found) < limit and len(typed) >= WORD_MATCH_MIN:
-            try:
-                match = fts_query(typed)
-            except InvalidInput:
-                return found
+        # Words count from three letters on: a one-letter prefix would match every claim.
+        # The member is still typing, so the last word is a prefix; the others are whole.
+        words = [w for w in re.findall(r"\w+", typed) if len(w) >= WORD_MATCH_MIN]
+        if len(found) < limit and words:
+            match = fts_query(words[:MAX_SEARCH_TERMS], prefix="last")
             seen = {i for i, _ in found}
             # Newest first rather than ranked: ranking would score every match on each keystroke.
             rows = await self._fetchall(

@@ -44,11 +44,19 @@ async def reply(interaction: discord.Interaction, build: Awaitable[Answer]) -> N
         nonlocal deferral
         deferral = asyncio.ensure_future(interaction.response.defer(thinking=True))
 
-    timer = loop.call_later(max(seconds_left(interaction) - SAFETY_MARGIN, 0.0), defer)
+    spare = seconds_left(interaction) - SAFETY_MARGIN
+    timer: asyncio.TimerHandle | None = None
+    if spare <= 0:
+        # Already late (a slow gateway): acknowledge before anything else. A timer would
+        # not fire in time, since a fast answer is built without ever yielding to it.
+        defer()
+    else:
+        timer = loop.call_later(spare, defer)
     try:
         answer = await build
     finally:
-        timer.cancel()
+        if timer is not None:
+            timer.cancel()
         if deferral is not None:
             await deferral  # settled before any answer or error goes out
             interaction.extras[PENDING_KEY] = True

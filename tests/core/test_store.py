@@ -105,6 +105,14 @@ async def test_migrations_from_empty_create_the_schema(store: Store, db_path: Pa
     assert row is not None and row[0] == 1
 
 
+async def test_plain_reads_use_a_connection_that_cannot_write(topic_store: Store) -> None:
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        topic_store._reader.execute("DELETE FROM topics")
+    # ... and it sees the writer's commits at once.
+    await topic_store.create_claim(draft("seen-at-once"), EDITOR)
+    assert (await topic_store.get_claim("seen-at-once")).version == 1
+
+
 async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
     first = await Store.open(db_path)
     try:
@@ -577,6 +585,46 @@ async def test_suggest_respects_limit_without_duplicates(seeded_store: Store) ->
     got = await seeded_store.suggest_claims("kursk", limit=25)
     assert [i for i, _ in got].count("kursk-recaptured") == 1
     assert got[0][0] == "kursk-recaptured"
+
+
+async def test_search_prefers_whole_words_and_falls_back_to_beginnings(
+    topic_store: Store,
+) -> None:
+    await topic_store.create_claim(draft("cat-claim", statement="A cat was seen."), EDITOR)
+    await topic_store.create_claim(draft("cats-claim", statement="Two cats were seen."), EDITOR)
+    await topic_store.create_claim(draft("catalog-claim", statement="A catalog appeared."), EDITOR)
+    # Whole words in any form (cat, cats); "catalog" only starts with the word.
+    assert sorted(c.id for c in await topic_store.search("cat")) == ["cat-claim", "cats-claim"]
+    assert await topic_store.search_count("cat") == 2
+    # No claim has the whole word "catal": every claim with a word starting so is found.
+    assert [c.id for c in await topic_store.search("catal")] == ["catalog-claim"]
+    assert await topic_store.search_count("catal") == 1
+
+
+async def test_search_count_stops_at_the_cap(topic_store: Store) -> None:
+    for n in range(5):
+        await topic_store.create_claim(draft(f"same-{n}", statement="Shells fell."), EDITOR)
+    assert await topic_store.search_count("shells") == 5
+    assert await topic_store.search_count("shells", cap=3) == 3
+    assert await topic_store.search_count("shells", topic=TOPIC.slug, cap=2) == 2
+    assert await topic_store.search_count("shells", cap=10) == 5
+
+
+async def test_suggest_matches_the_last_word_as_it_is_typed(topic_store: Store) -> None:
+    await topic_store.create_claim(draft("bridge-claim", statement="The bridge fell."), EDITOR)
+    await topic_store.create_claim(draft("other-claim", statement="A bridgehead held."), EDITOR)
+    # The last word is a beginning ("brid" finds bridge and bridgehead) ...
+    assert sorted(i for i, _ in await topic_store.suggest_claims("brid")) == [
+        "bridge-claim",
+        "other-claim",
+    ]
+    # ... earlier words are whole ("bridge" is not "bridgehead") ...
+    assert [i for i, _ in await topic_store.suggest_claims("bridge fel")] == ["bridge-claim"]
+    # ... and words under three letters are left out, so "bridge" is the last one here.
+    assert sorted(i for i, _ in await topic_store.suggest_claims("bridge fe")) == [
+        "bridge-claim",
+        "other-claim",
+    ]
 
 
 async def test_suggest_treats_like_wildcards_literally(topic_store: Store) -> None:

@@ -225,9 +225,13 @@ async def wait_for_log(bot: BotProcess, text: str, timeout: float) -> bool:  # n
 
 @dataclass(frozen=True)
 class Sample:
-    kind: str
+    call: Call
     latency: float  # seconds; inf when the deadline passed without a response
     deferred: bool  # the initial response was "thinking..." (type 5)
+
+    @property
+    def kind(self) -> str:
+        return self.call.kind
 
 
 async def run_sequential(
@@ -238,7 +242,7 @@ async def run_sequential(
         record = emu.build(users[i % len(users)], call)
         await emu.fire(record)
         await emu.settle([record], time.monotonic() + DEADLINE + 0.25)
-        out.append(Sample(call.kind, latency_of(record), record.response_type == 5))
+        out.append(Sample(call, latency_of(record), record.response_type == 5))
     return out
 
 
@@ -340,6 +344,12 @@ async def bench_bot(
         "sequential_s": round(seq_s, 2),
         "latency": summarise(seq),
         "latency_by_kind": {k: summarise([s for s in seq if s.kind == k]) for k in KINDS},
+        # The slowest calls, to see what sets the p99.
+        "slowest": [
+            {"ms": round(s.latency * 1000, 3), "kind": s.kind, "command": s.call.name}
+            | ({"options": s.call.options} if s.call.options else {})
+            for s in sorted(seq, key=lambda s: s.latency, reverse=True)[:15]
+        ],
         "burst": burst,
         "exit_code": code,
         "tracebacks_before_stop": tracebacks,

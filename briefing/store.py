@@ -31,12 +31,8 @@ from briefing.models import (
     STATUSES,
     Claim,
     ClaimDraft,
-    EventDate,
-    Figure,
     Revision,
     RevisionKind,
-    Source,
-    Stance,
     Status,
     StatusCount,
     Topic,
@@ -134,25 +130,29 @@ def _claim_columns(draft: ClaimDraft) -> dict[str, Any]:
 
 
 def _row_to_claim(row: sqlite3.Row) -> Claim:
-    event = None
-    if row["event_date"]:
-        event = EventDate(
-            value=dt.date.fromisoformat(row["event_date"]), precision=row["event_precision"]
-        )
-    return Claim(
-        id=row["id"],
-        topic=row["topic"],
-        statement=row["statement"],
-        status=row["status"],
-        stances=tuple(Stance.model_validate(s) for s in json.loads(row["stances"])),
-        figure=Figure.model_validate_json(row["figure"]) if row["figure"] else None,
-        event_date=event,
-        sources=tuple(Source.model_validate(s) for s in json.loads(row["sources"])),
-        reviewed_at=dt.datetime.fromisoformat(row["reviewed_at"]) if row["reviewed_at"] else None,
-        superseded_by=row["superseded_by"],
-        version=row["version"],
-        created_at=dt.datetime.fromisoformat(row["created_at"]),
-        updated_at=dt.datetime.fromisoformat(row["updated_at"]),
+    # One validation call for the whole claim: pydantic-core walks the nested stances and
+    # sources itself, which costs half of validating each piece from Python.
+    event = (
+        {"value": row["event_date"], "precision": row["event_precision"]}
+        if row["event_date"]
+        else None
+    )
+    return Claim.model_validate(
+        {
+            "id": row["id"],
+            "topic": row["topic"],
+            "statement": row["statement"],
+            "status": row["status"],
+            "stances": json.loads(row["stances"]),
+            "figure": json.loads(row["figure"]) if row["figure"] else None,
+            "event_date": event,
+            "sources": json.loads(row["sources"]),
+            "reviewed_at": row["reviewed_at"],
+            "superseded_by": row["superseded_by"],
+            "version": row["version"],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
     )
 
 
@@ -409,7 +409,6 @@ class Store:
         Best match first; with `ranked=False`, newest first (ranking scores every match,
         which a broad query makes slow and hardly more useful).
         """
-        match, where, params = await self._search_filter(query, topic)
         order = "f.rank" if ranked else "f.rowid DESC"
         if topic is None:
             # Order inside FTS5 first, so it can stop at the page instead of joining every match.
@@ -418,46 +417,49 @@ class Store:
                 f"WHERE claims_fts MATCH ? ORDER BY {order.removeprefix('f.')} LIMIT ? OFFSET ?) f "
                 f"JOIN claims c ON c.id = f.claim_id ORDER BY {order}, c.id"
             )
-            rows = await self._fetchall(sql, [match, limit, offset])
+            args: list[Any] = [limit, offset]
         else:
-            rows = await self._fetchall(
+            sql = (
                 "SELECT c.* FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
-                f"WHERE {where} ORDER BY {order}, c.id LIMIT ? OFFSET ?",
-                [match, *params, limit, offset],
+                f"WHERE claims_fts MATCH ? AND c.topic = ? ORDER BY {order}, c.id LIMIT ? OFFSET ?"
             )
+            args = [topic, limit, offset]
+        words = search_words(query)
+        rows = await self._fetchall(sql, [fts_query(words), *args])
+        if not rows and not await self._matches_whole(words):
+            rows = await self._fetchall(sql, [fts_query(words, prefix="all"), *args])
         return [_row_to_claim(r) for r in rows]
 
     async def search_count(self, query: str, *, topic: str | None = None, cap: int = -1) -> int:
         """How many claims `search` would find; with `cap`, counting stops there."""
-        match, where, params = await self._search_filter(query, topic)
         if topic is None:  # the index alone can count; joining each match costs 20x more
-            inner, args = "SELECT 1 FROM claims_fts WHERE claims_fts MATCH ?", [match]
+            inner, args = "SELECT 1 FROM claims_fts WHERE claims_fts MATCH ?", []
         else:
-            inner = f"SELECT 1 FROM claims_fts f JOIN claims c ON c.id = f.claim_id WHERE {where}"
-            args = [match, *params]
-        row = await self._fetchone(f"SELECT COUNT(*) AS n FROM ({inner} LIMIT ?)", [*args, cap])
+            inner = (
+                "SELECT 1 FROM claims_fts f JOIN claims c ON c.id = f.claim_id "
+                "WHERE claims_fts MATCH ? AND c.topic = ?"
+            )
+            args = [topic]
+        sql = f"SELECT COUNT(*) AS n FROM ({inner} LIMIT ?)"
+        words = search_words(query)
+        row = await self._fetchone(sql, [fts_query(words), *args, cap])
+        if not (row and row["n"]) and not await self._matches_whole(words):
+            row = await self._fetchone(sql, [fts_query(words, prefix="all"), *args, cap])
         return int(row["n"]) if row else 0
 
-    async def _search_filter(self, query: str, topic: str | None) -> tuple[str, str, list[Any]]:
-        where = "claims_fts MATCH ?"
-        params: list[Any] = []
-        if topic is not None:
-            where += " AND c.topic = ?"
-            params.append(topic)
-        return await self._search_match(query), where, params
+    async def _matches_whole(self, words: Sequence[str]) -> bool:
+        """Whether any claim has all these whole words (any form: troop finds troops).
 
-    async def _search_match(self, query: str) -> str:
-        """Whole words (any form: troop finds troops); word beginnings only if none match.
-
-        Members type whole words far more often than fragments like "shoig", and whole
-        words cost a fraction of prefixes, so the prefix query runs only when it must.
+        `search` and `search_count` try whole words first and fall back to word beginnings
+        ("shoig") only when no claim at all has the whole words: members type whole words
+        far more often, and those cost a fraction of prefixes, which make FTS5 merge the
+        lists of every word starting so. (With a topic, whole words may match elsewhere:
+        then the topic shows nothing rather than switching meaning.)
         """
-        words = search_words(query)
-        whole = fts_query(words)
         found = await self._fetchone(
-            "SELECT 1 FROM claims_fts WHERE claims_fts MATCH ? LIMIT 1", (whole,)
+            "SELECT 1 FROM claims_fts WHERE claims_fts MATCH ? LIMIT 1", (fts_query(words),)
         )
-        return whole if found else fts_query(words, prefix="all")
+        return found is not None
 
     async def suggest_claims(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """(id, statement) pairs for autocomplete: id prefix matches first, then text matches."""

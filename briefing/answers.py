@@ -7,13 +7,14 @@ query into the few characters a Discord custom id allows.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
 from briefing.cards import Card, clip, page_count
 from briefing.errors import InvalidInput, NotFound
+from briefing.lru import Lru
 from briefing.models import Claim, Topic
 from briefing.present import (
     PageOf,
@@ -145,22 +146,7 @@ async def _listing(
     return PageOf(claims, page, pages, total)
 
 
-class _Lru(OrderedDict[tuple[str, ...], Any]):
-    """A dict that forgets its least recently used entry past `size`."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def get(self, key: tuple[str, ...], default: Any = None) -> Any:
-        if key in self:
-            self.move_to_end(key)
-        return super().get(key, default)
-
-    def put(self, key: tuple[str, ...], value: Any) -> None:
-        self[key] = value
-        if len(self) > self.size:
-            self.popitem(last=False)
+_Table = Lru[tuple[str, ...], Any]
 
 
 class Answers:
@@ -173,18 +159,19 @@ class Answers:
 
     def __init__(self, store: Store, *, size: int = 2048) -> None:
         self.store = store
-        self._answers = _Lru(size)
+        self._answers: _Table = Lru(size)
         # Keystrokes get their own, smaller table so typing cannot push out rendered answers.
-        self._suggestions = _Lru(max(size // 4, 1))
+        self._suggestions: _Table = Lru(size // 4)
         self._generation: int | None = None
 
     def __len__(self) -> int:
         return len(self._answers) + len(self._suggestions)
 
     async def _cached(
-        self, key: tuple[str, ...], build: Callable[[], Awaitable[T]], table: _Lru | None = None
+        self, key: tuple[str, ...], build: Callable[[], Awaitable[T]], table: _Table | None = None
     ) -> T:
-        table = table or self._answers
+        if table is None:  # not `table or ...`: an empty table is falsy
+            table = self._answers
         generation = await self.store.generation()
         if generation != self._generation:
             self._answers.clear()
@@ -234,6 +221,21 @@ class Answers:
             return about_card(await self.store.topic_counts(), counts, latest, oldest)
 
         return await self._cached(("about",), build)
+
+    async def prewarm(self) -> None:
+        """Render the first page of every topic, /disputed and /timeline, and /about.
+
+        These are what members ask most; after a change, the first member to ask would
+        otherwise wait for a page of fifteen claims to be read and drawn. A no-op (a few
+        cache hits) while nothing has changed.
+        """
+        queries = [Query("disputed"), Query("timeline")]
+        for topic in await self.topics():
+            queries += [Query(kind, topic.slug) for kind in ("topic", "disputed", "timeline")]
+        for query in queries:
+            await self.page(query)
+            await asyncio.sleep(0)  # let interactions that arrived meanwhile go first
+        await self.about()
 
     async def topics(self) -> list[Topic]:
         return await self._cached(("topics",), self.store.list_topics)

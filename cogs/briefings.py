@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from briefing.answers import SEARCH_MAX, Query
 from briefing.cards import clip
@@ -25,6 +25,9 @@ CHOICES_MAX = 25
 # Ids, slugs and autocomplete values are at most 100 characters; longer input is refused by
 # Discord's client before it reaches the bot, and echoed errors stay short.
 Text = app_commands.Range[str, 1, 100]
+# How soon after a change (by an editor here, or another process) the common answers are
+# ready again before anyone asks.
+KEEP_WARM_SECONDS = 5.0
 
 
 class Briefings(commands.Cog):
@@ -48,10 +51,19 @@ class Briefings(commands.Cog):
             self.bot.tree.add_command(command)
             self._shortcuts.append(command)
             taken.add(topic.command)
+        self.keep_warm.start()
 
     async def cog_unload(self) -> None:
+        self.keep_warm.cancel()
         for command in self._shortcuts:
             self.bot.tree.remove_command(command.name)
+
+    @tasks.loop(seconds=KEEP_WARM_SECONDS)
+    async def keep_warm(self) -> None:
+        try:
+            await self.answers.prewarm()
+        except Exception:  # the loop must outlive a bad moment; members' requests still work
+            log.exception("could not prepare the common answers ahead of time")
 
     def _shortcut(self, topic: Topic) -> app_commands.Command[Briefings, ..., None]:
         slug = topic.slug

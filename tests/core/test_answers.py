@@ -91,3 +91,38 @@ async def test_broad_searches_list_the_newest_and_say_so(
     seventh = (await store.search("korea", limit=7, ranked=False))[6]
     assert [f.name.rsplit(" · ", 1)[1] for f in last.card.fields] == [seventh.id]
     assert newest[0].id == (await store.search("korea", limit=1000, ranked=False))[0].id
+
+
+async def test_keystrokes_cannot_push_out_rendered_answers(store: Store) -> None:
+    answers = Answers(store, size=4)  # room for 4 answers and 1 set of suggestions
+    await answers.claim("kursk-recaptured")  # the card, and the topics it looked up
+    rendered = len(answers)
+    for typed in ["k", "ku", "kur", "kurs", "kursk", "n", "nk"]:
+        await answers.suggestions(typed, 25)
+    assert len(answers) == rendered + 1
+
+
+async def test_a_claim_changed_by_another_process_is_not_served_from_memory(
+    store: Store, tmp_path: Path
+) -> None:
+    before = await store.get_claim("kursk-recaptured")
+    with sqlite3.connect(tmp_path / "answers.db") as other:  # no version bump, same timestamps
+        other.execute(
+            "UPDATE claims SET statement = 'Rewritten elsewhere.' WHERE id = 'kursk-recaptured'"
+        )
+    after = await store.get_claim("kursk-recaptured")
+    assert (before.version, after.version) == (after.version, before.version)
+    assert after.statement == "Rewritten elsewhere."
+
+
+async def test_prewarm_renders_the_common_first_pages(store: Store) -> None:
+    answers = Answers(store)
+    await answers.prewarm()
+    warmed = len(answers)
+    topics = await store.list_topics()
+    # /disputed and /timeline overall, each topic's three pages, /about, and the topic list.
+    assert warmed == 2 + 3 * len(topics) + 2
+    await answers.prewarm()
+    assert len(answers) == warmed  # nothing new while nothing changed
+    first = await answers.page(Query("topic", topics[0].slug))
+    assert first is await answers.page(Query("topic", topics[0].slug))  # served as rendered

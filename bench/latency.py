@@ -2,13 +2,14 @@
 
     python bench/latency.py [--n 300] [--burst 1000] [--out bench/results/latest.json]
 
-For each bot (the floor, bench/floor_bot.py, then the real bot on a 10,000-claim store) on
-the same emulator settings: start a fresh emulator and the bot process, wait until it is
-ready, warm up, then
+Both bots (the floor, bench/floor_bot.py, and the real bot on a 10,000-claim store) run at
+once, each on a fresh emulator with the same settings. When both are ready and warmed up:
 
-* latency: N interactions one after another, cycling through a mix of commands;
-* burst: B interactions dispatched at once; how many got their callback inside Discord's
-  3 s deadline, the wall time to the last one, and answered/s.
+* latency: N interactions one after another, cycling through a mix of commands, each sent
+  to both bots in turn (alternating which goes first), so both see the same moments of
+  this shared machine;
+* burst: B interactions dispatched at once to each bot in turn; how many got their
+  callback inside Discord's 3 s deadline, the wall time to the last one, and answered/s.
 
 Latency is measured inside the emulator: from just before it writes INTERACTION_CREATE to
 the gateway socket, to the moment its callback endpoint accepts the initial response
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -34,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,18 +237,6 @@ class Sample:
         return self.call.kind
 
 
-async def run_sequential(
-    emu: BenchEmulator, users: list[MemberSpec], calls: list[Call]
-) -> list[Sample]:
-    out = []
-    for i, call in enumerate(calls):
-        record = emu.build(users[i % len(users)], call)
-        await emu.fire(record)
-        await emu.settle([record], time.monotonic() + DEADLINE + 0.25)
-        out.append(Sample(call, latency_of(record), record.response_type == 5))
-    return out
-
-
 def summarise(samples: list[Sample]) -> dict[str, Any]:
     return summary([s.latency for s in samples], sum(s.deferred for s in samples))
 
@@ -294,9 +285,25 @@ async def start_py_spy(pid: int, label: str, seconds: float) -> asyncio.subproce
     )  # fmt: skip
 
 
-async def bench_bot(
-    label: str, script: Path | None, database: Path, args: argparse.Namespace, work: Workload
-) -> dict[str, Any]:
+@dataclass
+class Running:
+    """A bot process, ready, on its own emulator."""
+
+    label: str
+    emu: BenchEmulator
+    bot: BotProcess
+    users: list[MemberSpec]
+    ready_s: float
+    exit_code: int | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.bot.process is not None
+        return self.bot.process.pid
+
+
+@contextlib.asynccontextmanager
+async def running(label: str, script: Path | None, database: Path) -> AsyncIterator[Running]:
     emu = BenchEmulator(
         SANDBOX_TOKEN,
         guilds=[GuildSpec(name="Bench", channels=[ChannelSpec(name="general")])],
@@ -315,32 +322,43 @@ async def bench_bot(
     )
     started = time.monotonic()
     await bot.start()
+    run: Running | None = None
     try:
         await emu.wait_for_commands(timeout=60)
         await emu.wait_for_ready(timeout=60)
         if not await wait_for_log(bot, "ready as", 30):
             print(f"  {label}: no 'ready as' in the bot log; measuring anyway", file=sys.stderr)
-        ready_s = time.monotonic() - started
         guild = next(iter(emu.guilds.values()))
         users = [emu.add_member(guild.id, f"member{i}") for i in range(25)]
-        await run_sequential(emu, users, work.warmup)
-        print(f"  {label}: ready in {ready_s:.1f}s, warmed up; {len(work.sequential)} sequential")
-        assert bot.process is not None
-        spy = await start_py_spy(bot.process.pid, label, args.py_spy_seconds)
-        t = time.monotonic()
-        seq = await run_sequential(emu, users, work.sequential)
-        seq_s = time.monotonic() - t
-        await asyncio.sleep(0.5)
-        print(f"  {label}: burst of {len(work.burst)}")
-        burst = await run_burst(emu, users, work.burst, args.drain)
-        tracebacks = bot.log().count("Traceback")  # later ones come from stopping mid-backlog
-        if spy is not None:
-            await spy.wait()
+        run = Running(label, emu, bot, users, time.monotonic() - started)
+        print(f"  {label}: ready in {run.ready_s:.1f}s")
+        yield run
     finally:
         code = await bot.stop()
+        if run is not None:
+            run.exit_code = code
         await emu.stop()
+
+
+async def run_interleaved(bots: list[Running], calls: list[Call]) -> dict[str, list[Sample]]:
+    """Each call on every bot in turn (the order alternating), one at a time.
+
+    Taking both bots' samples side by side means a noisy moment on this shared machine
+    lands on both, instead of on whichever bot happened to be measured then.
+    """
+    out: dict[str, list[Sample]] = {b.label: [] for b in bots}
+    for i, call in enumerate(calls):
+        for b in bots if i % 2 == 0 else reversed(bots):
+            record = b.emu.build(b.users[i % len(b.users)], call)
+            await b.emu.fire(record)
+            await b.emu.settle([record], time.monotonic() + DEADLINE + 0.25)
+            out[b.label].append(Sample(call, latency_of(record), record.response_type == 5))
+    return out
+
+
+def report(run: Running, seq: list[Sample], seq_s: float, burst: dict[str, Any]) -> dict[str, Any]:
     return {
-        "ready_s": round(ready_s, 2),
+        "ready_s": round(run.ready_s, 2),
         "sequential_s": round(seq_s, 2),
         "latency": summarise(seq),
         "latency_by_kind": {k: summarise([s for s in seq if s.kind == k]) for k in KINDS},
@@ -351,10 +369,38 @@ async def bench_bot(
             for s in sorted(seq, key=lambda s: s.latency, reverse=True)[:15]
         ],
         "burst": burst,
-        "exit_code": code,
-        "tracebacks_before_stop": tracebacks,
-        "log": str(log_path.relative_to(ROOT)),
+        "exit_code": run.exit_code,
+        "tracebacks_before_stop": burst.pop("tracebacks"),
+        "log": str((RESULTS / f"{run.label}-bot.log").relative_to(ROOT)),
     }
+
+
+async def bench_bots(args: argparse.Namespace, work: Workload, real_db: Path) -> dict[str, Any]:
+    """Both bots up at once; latency interleaved call by call; then each bot's burst."""
+    floor_db = real_db.with_name("floor.db")  # unused by the floor bot
+    async with (
+        running("floor", BENCH / "floor_bot.py", floor_db) as floor,
+        running("real", None, real_db) as real,
+    ):
+        bots = [floor, real]
+        for b in bots:
+            await run_interleaved([b], work.warmup)
+        print(f"  warmed up; {len(work.sequential)} sequential calls on each, interleaved")
+        spies = [await start_py_spy(b.pid, b.label, args.py_spy_seconds) for b in bots]
+        t = time.monotonic()
+        seq = await run_interleaved(bots, work.sequential)
+        seq_s = time.monotonic() - t
+        bursts = {}
+        for b in bots:
+            await asyncio.sleep(0.5)
+            print(f"  {b.label}: burst of {len(work.burst)}")
+            bursts[b.label] = await run_burst(b.emu, b.users, work.burst, args.drain)
+            # Tracebacks logged later come from stopping the bot with a backlog.
+            bursts[b.label]["tracebacks"] = b.bot.log().count("Traceback")
+        for spy in spies:
+            if spy is not None:
+                await spy.wait()
+    return {b.label: report(b, seq[b.label], seq_s, bursts[b.label]) for b in bots}
 
 
 # ---------------------------------------------------------------------------- store
@@ -477,15 +523,11 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     source = await prebuilt_store(args.claims)
     work = workload(source, args.n, args.burst)
-    bots: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        floor_db = Path(tmp) / "floor.db"  # unused by the floor bot
         real_db = Path(tmp) / "real.db"
         shutil.copyfile(source, real_db)  # the bot writes to its store (command-tree hash)
-        print("floor bot (bench/floor_bot.py)")
-        bots["floor"] = await bench_bot("floor", BENCH / "floor_bot.py", floor_db, args, work)
-        print(f"real bot (bot.py, {args.claims} claims)")
-        bots["real"] = await bench_bot("real", None, real_db, args, work)
+        print(f"floor bot (bench/floor_bot.py) and real bot (bot.py, {args.claims} claims)")
+        bots = await bench_bots(args, work, real_db)
     f, r = bots["floor"], bots["real"]
     ratios = {
         "median": ratio(r["latency"]["median_ms"], f["latency"]["median_ms"]),

@@ -109,10 +109,10 @@ def stance_line(stance: Stance) -> str:
     return f"**{VERB[stance.stance]}** {actor_text(stance)}{dated}"
 
 
-def source_text(source: Source, *, with_title: bool = True) -> str:
-    """The outlet (a link when there is a URL), title and publication date."""
+def source_text(source: Source, *, with_title: bool = True, linked: bool = True) -> str:
+    """The outlet (a link when there is a URL and `linked`), title and publication date."""
     outlet = escape_markdown(source.outlet)
-    label = f"[{outlet}]({source.url})" if source.url else outlet
+    label = f"[{outlet}]({source.url})" if source.url and linked else outlet
     parts = [label]
     if source.title and with_title:
         parts.append(f"“{escape_markdown(source.title)}”")
@@ -153,9 +153,8 @@ def _closing_lines(claim: Claim, limit: int, *, linked: bool, with_since: bool) 
     if claim.event_date:
         facts.append(f"**When:** {when(claim.event_date)}")
     if claim.sources:
-        source = claim.sources[0]
-        shown = source if linked else source.model_copy(update={"url": None})
-        facts.append(f"**Source:** {source_text(shown, with_title=False)}")
+        source_line = source_text(claim.sources[0], with_title=False, linked=linked)
+        facts.append(f"**Source:** {source_line}")
     if claim.superseded_by:
         facts.append(f"**See:** `{claim.superseded_by}`")
     cap = min(400, limit // 2)
@@ -178,24 +177,25 @@ def claim_field(
     pointer to /claim), then the statement is shortened; the source line always stays.
     """
     ordered = _ordered_stances(claim)
-    # Two versions of the closing lines: with the source linked, and (when room is short)
-    # plain, since a clipped link would show as broken markdown.
+    voices = [stance_line(s) for s in ordered]
+    # The closing lines with the source linked, and (only when room is short) plain, since
+    # a clipped link would show as broken markdown.
     tails = [_closing_lines(claim, limit, linked=True, with_since=with_since)]
-    if claim.sources and claim.sources[0].url:
-        tails.append(_closing_lines(claim, limit, linked=False, with_since=with_since))
+    plain_too = bool(claim.sources and claim.sources[0].url)
     statement = escape_markdown(claim.statement)
     priority = _by_priority(claim)
     body = ""
     for keep in range(len(ordered), -1, -1):
-        kept = sorted(priority[:keep])
-        lines = [stance_line(ordered[i]) for i in kept]
+        lines = [voices[i] for i in sorted(priority[:keep])]
         if keep < len(ordered):
             lines.append(f"*+{len(ordered) - keep} more: /claim id:{claim.id}*")
         # The voices for and against are worth a shortened statement; others are not.
         need = len(statement) if keep > 2 else min(len(statement), STATEMENT_FLOOR)
         fits = False
-        for tail in tails:
-            body = "\n".join([*lines, *tail])
+        for n in range(2 if plain_too else 1):
+            if n == len(tails):
+                tails.append(_closing_lines(claim, limit, linked=False, with_since=with_since))
+            body = "\n".join([*lines, *tails[n]])
             fits = need + 1 + len(body) <= limit
             if fits:
                 break

@@ -560,7 +560,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=300, help="sequential interactions per bot")
+    parser.add_argument("--n", type=int, default=2000, help="sequential interactions per bot")
     parser.add_argument("--burst", type=int, default=1000, help="interactions fired at once")
     parser.add_argument("--claims", type=int, default=make_store.DEFAULT_CLAIMS)
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")

@@ -49,6 +49,7 @@ for _p in (ROOT, BENCH):
 
 import discord  # noqa: E402
 import make_store  # noqa: E402
+from aiohttp import web  # noqa: E402
 
 from sandbox.emulator import (  # noqa: E402
     ChannelSpec,
@@ -57,7 +58,6 @@ from sandbox.emulator import (  # noqa: E402
     InteractionRecord,
     MemberSpec,
     RateLimitConfig,
-    RecordedRequest,
 )
 from sandbox.launcher import SANDBOX_TOKEN, BotProcess  # noqa: E402
 
@@ -88,32 +88,25 @@ class TimedRecord(InteractionRecord):
         object.__setattr__(self, name, value)
 
 
-_CALLBACK = re.compile(r"^/interactions/(\d+)/[^/]+/callback$")
-
-
-class _ArrivalLog(list[RecordedRequest]):
-    """The emulator's request record, stamping each interaction's callback on arrival,
-    before the emulator parses limits or stores anything (its own cost is not the bot's)."""
-
-    def __init__(self, emulator: Emulator) -> None:
-        super().__init__()
-        self.emulator = emulator
-
-    def append(self, request: RecordedRequest) -> None:
-        now = time.monotonic()
-        super().append(request)
-        if match := _CALLBACK.match(request.path):
-            record = self.emulator.interactions.get(int(match[1]))
-            if isinstance(record, TimedRecord) and record.arrived is None:
-                object.__setattr__(record, "arrived", now)
+_CALLBACK = re.compile(r"/interactions/(\d+)/[^/]+/callback$")
 
 
 class BenchEmulator(Emulator):
     """The emulator, plus build-then-fire interactions with timestamps on the records."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.requests = _ArrivalLog(self)
+    def _middlewares(self) -> list[Any]:
+        @web.middleware
+        async def stamp_arrival(request: web.Request, handler: Any) -> web.StreamResponse:
+            # As soon as the callback's headers are in: before the emulator reads, parses,
+            # checks or stores the body, which is its own work, not the bot's.
+            now = time.monotonic()
+            if match := _CALLBACK.search(request.path):
+                record = self.interactions.get(int(match[1]))
+                if isinstance(record, TimedRecord) and record.arrived is None:
+                    object.__setattr__(record, "arrived", now)
+            return await handler(request)
+
+        return [stamp_arrival]
 
     def _interaction_payload(self, *args: Any, **kwargs: Any) -> InteractionRecord:
         record = super()._interaction_payload(*args, **kwargs)
@@ -295,6 +288,7 @@ class Running:
     users: list[MemberSpec]
     ready_s: float
     exit_code: int | None = None
+    peak_rss_mb: float | None = None
 
     @property
     def pid(self) -> int:
@@ -334,9 +328,10 @@ async def running(label: str, script: Path | None, database: Path) -> AsyncItera
         print(f"  {label}: ready in {run.ready_s:.1f}s")
         yield run
     finally:
+        peak = peak_rss_mb(bot.process.pid) if bot.process else None
         code = await bot.stop()
         if run is not None:
-            run.exit_code = code
+            run.exit_code, run.peak_rss_mb = code, peak
         await emu.stop()
 
 
@@ -356,6 +351,16 @@ async def run_interleaved(bots: list[Running], calls: list[Call]) -> dict[str, l
     return out
 
 
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory (Linux), read before it is stopped."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return round(int(found[1]) / 1024, 1) if found else None
+
+
 def report(run: Running, seq: list[Sample], seq_s: float, burst: dict[str, Any]) -> dict[str, Any]:
     return {
         "ready_s": round(run.ready_s, 2),
@@ -370,6 +375,7 @@ def report(run: Running, seq: list[Sample], seq_s: float, burst: dict[str, Any])
         ],
         "burst": burst,
         "exit_code": run.exit_code,
+        "peak_rss_mb": run.peak_rss_mb,
         "tracebacks_before_stop": burst.pop("tracebacks"),
         "log": str((RESULTS / f"{run.label}-bot.log").relative_to(ROOT)),
     }
@@ -475,6 +481,7 @@ def table(result: dict[str, Any]) -> str:
          r["burst"]["last_completed_s"], "", ""),
         ("burst wall (s)", f["burst"]["wall_s"], r["burst"]["wall_s"], "", ""),
         ("burst answered/s", f["burst"]["answered_per_s"], r["burst"]["answered_per_s"], "", ""),
+        ("peak RSS (MB)", f["peak_rss_mb"], r["peak_rss_mb"], "", ""),
     ]  # fmt: skip
     lines = [f"{a:<24}{fmt(b):>10}{fmt(c):>10}{d:>12}{e:>12}" for a, b, c, d, e in rows]
     lines.append("")

@@ -107,7 +107,7 @@ class EmulatorServer:
 
         self._stopping = asyncio.Event()
         rest = RestApi(self)
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=self._middlewares())
         app.router.add_route("GET", "/", self._root)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", rest.handle)
         app.router.add_route("*", "/{tail:.*}", rest.handle_outside_api)
@@ -120,6 +120,10 @@ class EmulatorServer:
         server = getattr(site, "_server", None)
         sockets = getattr(server, "sockets", None) or []
         self.port = int(sockets[0].getsockname()[1])
+
+    def _middlewares(self) -> list[Any]:
+        """aiohttp middlewares around every request (none here; a subclass may add some)."""
+        return []
 
     async def stop(self) -> None:
         self._stopping.set()

@@ -66,7 +66,6 @@ class BriefingBot(commands.Bot):
         self.force_sync = force_sync
         self._store: Store | None = None
         self._answers: Answers | None = None
-        self._frozen = False
 
     @property
     def store(self) -> Store:
@@ -103,6 +102,12 @@ class BriefingBot(commands.Bot):
             log.error("not syncing commands: %s failed to load", set(EXTENSIONS) - set(loaded))
         else:
             await self.sync_commands(force=self.force_sync)
+        # What exists now (modules, pydantic schemas, the command tree) lives as long as the
+        # process: keeping it out of the collector's full passes shortens the pauses that
+        # land on answers. Before connecting, so no gateway session's objects are frozen
+        # (a later session replaces them, and frozen cycles are never collected).
+        gc.collect()
+        gc.freeze()
 
     async def load_extensions(self, names: Sequence[str]) -> list[str]:
         """Load each extension; one that fails is logged and skipped. Returns those loaded."""
@@ -130,13 +135,6 @@ class BriefingBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
-        if not self._frozen:
-            # What exists now (modules, schemas, the guild cache) lives as long as the bot;
-            # keeping it out of the collector's full passes takes milliseconds off the
-            # answers that happen to trigger one.
-            gc.collect()
-            gc.freeze()
-            self._frozen = True
 
     async def close(self) -> None:
         await super().close()

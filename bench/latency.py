@@ -1,6 +1,6 @@
 """Command latency and burst throughput of the real bot against a bare discord.py floor.
 
-    python bench/latency.py [--n 300] [--burst 1000] [--out bench/results/latest.json]
+    python bench/latency.py [--n 2000] [--burst 1000] [--out bench/results/latest.json]
 
 Both bots (the floor, bench/floor_bot.py, and the real bot on a 10,000-claim store) run at
 once, each on a fresh emulator with the same settings. When both are ready and warmed up:
@@ -12,8 +12,9 @@ once, each on a fresh emulator with the same settings. When both are ready and w
   callback inside Discord's 3 s deadline, the wall time to the last one, and answered/s.
 
 Latency is measured inside the emulator: from just before it writes INTERACTION_CREATE to
-the gateway socket, to the moment its callback endpoint accepts the initial response
-(`BenchEmulator` stamps both on the interaction record). Results go to --out as JSON.
+the gateway socket, to the moment the headers of the bot's callback request arrive (an
+aiohttp middleware of `BenchEmulator` stamps both on the interaction record; a callback
+counts only if the emulator then accepts it). Results go to --out as JSON.
 """
 
 from __future__ import annotations

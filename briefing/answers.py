@@ -206,11 +206,13 @@ class Answers:
         except NotFound:
             pass
         try:
-            matches = await self.store.search(typed, limit=2)
+            # Only whether exactly one claim matches: a capped count, not a ranked search
+            # (ranking "kursk" would score thousands of matches to learn that).
+            matches = await self.store.search_count(typed, cap=2)
         except InvalidInput:
-            matches = []
-        if len(matches) == 1:
-            return matches[0]
+            matches = 0
+        if matches == 1:
+            return (await self.store.search(typed, limit=1, ranked=False))[0]
         hint = "pick one of the suggestions" if matches else "try `/search`"
         raise NotFound(f"There is no claim with id `{clip(typed, 60)}`; {hint}.")
 

@@ -4,10 +4,11 @@ Repository methods return models, never rows. Every mutation writes its revision
 same transaction, so history and state cannot drift apart.
 
 Writes (and reads inside a write) go through the single aiosqlite connection. Plain reads go
-through a second, read-only connection on the event loop's own thread: every public read is
-an indexed, LIMITed query of tens of microseconds, while handing it to aiosqlite's thread and
-back costs 75-160 us and a GIL hand-off each way. WAL lets that reader run beside the writer,
-and it never writes, so "one writer, explicit transactions" still holds.
+through a second, read-only connection on the event loop's own thread: a row or a page takes
+tens of microseconds and a count over a topic of 10,000 claims a few milliseconds, while
+handing a query to aiosqlite's thread and back costs 75-160 us and a GIL hand-off each way.
+WAL lets that reader run beside the writer, and it never writes, so "one writer, explicit
+transactions" still holds.
 """
 
 from __future__ import annotations
@@ -200,7 +201,7 @@ _CLAIM_SELECT = "SELECT c.* FROM claims c"
 
 
 class Store:
-    """The one connection a process holds. Use `await Store.open(path)`; close when done."""
+    """A process's database: one writer, one reader. `await Store.open(path)`; close when done."""
 
     def __init__(self, db: aiosqlite.Connection, reader: sqlite3.Connection) -> None:
         self._db = db
@@ -213,6 +214,8 @@ class Store:
     @classmethod
     async def open(cls, path: Path | str) -> Store:
         """Open (creating and migrating as needed) the database file at `path`."""
+        if str(path) == ":memory:":  # the reader would open a second, empty database
+            raise sqlite3.OperationalError("the store needs a database file, not :memory:")
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
@@ -220,7 +223,12 @@ class Store:
         try:
             db.row_factory = aiosqlite.Row
             await db.execute("PRAGMA busy_timeout=5000")  # first: the others may wait on a lock
-            await db.execute("PRAGMA journal_mode=WAL")
+            mode = next(iter(await db.execute_fetchall("PRAGMA journal_mode=WAL")))[0]
+            if str(mode).lower() != "wal":  # e.g. some network filesystems
+                raise sqlite3.OperationalError(
+                    f"{path}: cannot use write-ahead logging here (journal mode {mode}); "
+                    "put the database on a local filesystem"
+                )
             await db.execute("PRAGMA foreign_keys=ON")
             store = cls(db, _open_reader(path))  # after WAL is on: the reader needs the file
             reader = store._reader

@@ -47,9 +47,10 @@ async def reply(interaction: discord.Interaction, build: Awaitable[Answer]) -> N
     spare = seconds_left(interaction) - SAFETY_MARGIN
     timer: asyncio.TimerHandle | None = None
     if spare <= 0:
-        # Already late (a slow gateway): acknowledge before anything else. A timer would
-        # not fire in time, since a fast answer is built without ever yielding to it.
-        defer()
+        # Already late (a slow gateway): acknowledge before building anything. A timer
+        # would not fire in time, since a fast answer is built without yielding to it.
+        await interaction.response.defer(thinking=True)
+        interaction.extras[PENDING_KEY] = True
     else:
         timer = loop.call_later(spare, defer)
     try:

@@ -26,7 +26,7 @@ async def tree_payload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
     await bot.store.load_seed(read_seed(ROOT / "data" / "briefing.yaml"))
     assert await bot.load_extensions(EXTENSIONS) == list(EXTENSIONS)
     yield [c.to_dict(bot.tree) for c in bot.tree.get_commands()]
-    await bot.store.close()
+    await bot.close()  # unloads the cogs (stopping their loops), then closes the store
 
 
 def _walk(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -120,4 +120,4 @@ async def test_a_partial_tree_is_never_synced(
         assert synced == []
         assert "not syncing commands" in caplog.text
     finally:
-        await bot.store.close()
+        await bot.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.answers import Answers, Query
+from briefing.errors import NotFound
 from briefing.seed import read_seed
 from briefing.store import Editor, Store
 
@@ -126,3 +127,14 @@ async def test_prewarm_renders_the_common_first_pages(store: Store) -> None:
     assert len(answers) == warmed  # nothing new while nothing changed
     first = await answers.page(Query("topic", topics[0].slug))
     assert first is await answers.page(Query("topic", topics[0].slug))  # served as rendered
+
+
+async def test_claim_by_words_needs_exactly_one_match(store: Store) -> None:
+    answers = Answers(store)
+    # "heroism" appears in one claim only: its card comes back, as for its id.
+    card = await answers.claim("heroism")
+    assert card == await answers.claim("nk-troops-fought-in-kursk")
+    with pytest.raises(NotFound, match="pick one of the suggestions"):
+        await answers.claim("north korea")  # many claims
+    with pytest.raises(NotFound, match="try `/search`"):
+        await answers.claim("zeppelin")  # none

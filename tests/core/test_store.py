@@ -113,6 +113,32 @@ async def test_plain_reads_use_a_connection_that_cannot_write(topic_store: Store
     assert (await topic_store.get_claim("seen-at-once")).version == 1
 
 
+async def test_a_failed_migration_closes_both_connections(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.store
+
+    readers: list[sqlite3.Connection] = []
+    open_reader = briefing.store._open_reader
+
+    def recording(path: Path) -> sqlite3.Connection:
+        readers.append(open_reader(path))
+        return readers[-1]
+
+    monkeypatch.setattr(briefing.store, "_open_reader", recording)
+    monkeypatch.setattr(briefing.store, "_migrations", lambda: [(1, "0001_bad.sql", "NOT SQL")])
+    with pytest.raises(sqlite3.OperationalError):
+        await Store.open(db_path)
+    assert len(readers) == 1
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        readers[0].execute("SELECT 1")
+
+
+async def test_an_in_memory_database_is_refused_plainly() -> None:
+    with pytest.raises(sqlite3.OperationalError, match="needs a database file"):
+        await Store.open(":memory:")
+
+
 async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
     first = await Store.open(db_path)
     try:
@@ -599,6 +625,21 @@ async def test_search_prefers_whole_words_and_falls_back_to_beginnings(
     # No claim has the whole word "catal": every claim with a word starting so is found.
     assert [c.id for c in await topic_store.search("catal")] == ["catalog-claim"]
     assert await topic_store.search_count("catal") == 1
+
+
+async def test_a_topic_search_falls_back_to_beginnings_only_when_no_claim_has_the_words(
+    topic_store: Store,
+) -> None:
+    await topic_store.create_claim(draft("cat-alpha", statement="A cat was seen."), EDITOR)
+    await topic_store.create_claim(
+        draft("catalog-beta", topic="beta", statement="A catalog appeared."), EDITOR
+    )
+    # "cat" is a whole word in alpha, so in beta it means the word, and beta has none ...
+    assert await topic_store.search("cat", topic="beta") == []
+    assert await topic_store.search_count("cat", topic="beta") == 0
+    # ... while no claim anywhere has the whole word "catal": beginnings, then the topic.
+    assert [c.id for c in await topic_store.search("catal", topic="beta")] == ["catalog-beta"]
+    assert await topic_store.search_count("catal", topic="beta") == 1
 
 
 async def test_search_count_stops_at_the_cap(topic_store: Store) -> None:

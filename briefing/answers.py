@@ -177,8 +177,9 @@ class Answers:
             self._answers.clear()
             self._suggestions.clear()
             self._generation = generation
-        if key in table:
-            return cast(T, table.get(key))
+        hit = table.get(key)  # answers are never None
+        if hit is not None:
+            return cast(T, hit)
         value = await build()
         if self._generation == generation:  # not if the data moved on while building
             table.put(key, value)

@@ -110,14 +110,14 @@ async def page_for(store: Store, query: Query, number: int = 1) -> Page:
             text = query.text.strip()
             if len(text) > SEARCH_MAX:
                 raise InvalidInput(f"Keep searches to {SEARCH_MAX} characters or fewer.")
-            total = await store.search_count(text, topic=query.topic, cap=SEARCH_LISTED + 1)
-            ranked = total <= SEARCH_LISTED
+            hits = await store.search_hits(text, topic=query.topic, cap=SEARCH_LISTED + 1)
+            ranked = len(hits.seqs) <= SEARCH_LISTED
             listing = await _listing(
-                min(total, SEARCH_LISTED),
+                min(len(hits.seqs), SEARCH_LISTED),
                 PER_PAGE,
                 number,
-                lambda limit, offset: store.search(
-                    text, topic=query.topic, limit=limit, offset=offset, ranked=ranked
+                lambda limit, offset: store.search_results(
+                    hits, limit=limit, offset=offset, ranked=ranked
                 ),
             )
             card = search_page(text, topic, listing, more=not ranked)
@@ -207,13 +207,13 @@ class Answers:
         except NotFound:
             pass
         try:
-            # Only whether exactly one claim matches: a capped count, not a ranked search
+            # Only whether exactly one claim matches: two hits at most, not a ranked search
             # (ranking "kursk" would score thousands of matches to learn that).
-            matches = await self.store.search_count(typed, cap=2)
+            matches = (await self.store.search_hits(typed, cap=2)).seqs
         except InvalidInput:
-            matches = 0
-        if matches == 1:
-            return (await self.store.search(typed, limit=1, ranked=False))[0]
+            matches = []
+        if len(matches) == 1:
+            return (await self.store.claims_by_seq(matches))[0]
         hint = "pick one of the suggestions" if matches else "try `/search`"
         raise NotFound(f"There is no claim with id `{clip(typed, 60)}`; {hint}.")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from urllib.parse import urlsplit
 
 # Discord's documented limits (message resource docs); see DESIGN.md §7.
@@ -78,8 +79,31 @@ def _filled(text: str, limit: int) -> str:
     return clip(text, limit).strip() or "\u200b"
 
 
+def _fitting_text(text: str, limit: int) -> bool:
+    """Whether `_filled` would leave this field text as it is."""
+    return 0 < len(text) <= limit and not text[0].isspace() and not text[-1].isspace()
+
+
+def _fits(card: Card) -> bool:
+    """Whether `fit_card` would return the card unchanged (the common case, checked cheaply)."""
+    return (
+        len(card.title) <= TITLE_MAX
+        and len(card.description) <= DESCRIPTION_MAX
+        and len(card.footer) <= FOOTER_MAX
+        and len(card.fields) <= FIELDS_MAX
+        and (card.url is None or _usable_url(card.url) == card.url)
+        and all(
+            _fitting_text(f.name, FIELD_NAME_MAX) and _fitting_text(f.value, FIELD_VALUE_MAX)
+            for f in card.fields
+        )
+        and card.size() <= EMBED_TOTAL_MAX
+    )
+
+
 def fit_card(card: Card) -> Card:
     """Clip every part to its limit; drop fields past 25 and an unusable URL."""
+    if _fits(card):  # every answer passes through here, most of them already fitting
+        return card
     fields = tuple(
         CardField(
             _filled(f.name, FIELD_NAME_MAX),
@@ -119,12 +143,15 @@ class Layout:
     header: Card
     footer: str = ""
 
+    # Worked out once per layout: a page asks for them several times.
+    @cached_property
     def head(self) -> Card:
         description = clip(self.header.description, HEADER_DESCRIPTION_MAX)
         return fit_card(replace(self.header, description=description, fields=()))
 
+    @cached_property
     def fixed_size(self) -> int:
-        head = self.head()
+        head = self.head
         # The page note ("Page 1234/1234 · ") is budgeted separately, for any page count.
         return (
             len(head.title) + len(head.description) + len(self.footer_text(1, 1)) + _PAGE_NOTE_ROOM
@@ -136,14 +163,14 @@ class Layout:
 
     def field_room(self, count: int) -> int:
         """Characters each of `count` entry values may use so the page stays within 6,000."""
-        share = (EMBED_TOTAL_MAX - self.fixed_size()) // max(count, 1) - ENTRY_NAME_MAX
+        share = (EMBED_TOTAL_MAX - self.fixed_size) // max(count, 1) - ENTRY_NAME_MAX
         return max(0, min(FIELD_VALUE_MAX, share))
 
     def line_room(self, count: int) -> int:
         """Characters each of `count` description lines may use."""
-        head = self.head()
+        head = self.head
         intro = len(head.description) + 2 if head.description else 0
-        total = min(DESCRIPTION_MAX - intro, EMBED_TOTAL_MAX - self.fixed_size())
+        total = min(DESCRIPTION_MAX - intro, EMBED_TOTAL_MAX - self.fixed_size)
         return max(0, total // max(count, 1) - 1)
 
     def fields_page(self, entries: list[CardField], page: int, pages: int) -> Card:
@@ -153,11 +180,11 @@ class Layout:
             CardField(clip(e.name, ENTRY_NAME_MAX), clip(e.value, room), e.inline)
             for e in entries[:FIELDS_MAX]
         )
-        return fit_card(replace(self.head(), fields=fields, footer=self.footer_text(page, pages)))
+        return fit_card(replace(self.head, fields=fields, footer=self.footer_text(page, pages)))
 
     def lines_page(self, lines: list[str], page: int, pages: int) -> Card:
         """One page of one-line entries under the header's description."""
-        head = self.head()
+        head = self.head
         room = self.line_room(len(lines))
         body = "\n".join(clip(line, room) for line in lines)
         description = f"{head.description}\n\n{body}" if head.description else body

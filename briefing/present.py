@@ -19,6 +19,7 @@ from briefing.cards import (
     clip,
     escape_markdown,
 )
+from briefing.lru import Lru
 from briefing.models import (
     Claim,
     EventDate,
@@ -168,7 +169,28 @@ def _closing_lines(claim: Claim, limit: int, *, linked: bool, with_since: bool) 
     return lines
 
 
+# Drawing a claim's field costs tens of microseconds, and listings show the same claims over
+# and over: a broad search lists the newest matches, which are much the same for most words.
+# The store hands out one model object per unchanged row, so a field is remembered per
+# object; the entry holds the object, so its id() cannot pass to another while remembered.
+FIELD_MEMO_SIZE = 1024
+_fields: Lru[tuple[int, int, bool], tuple[Claim, CardField]] = Lru(FIELD_MEMO_SIZE)
+
+
 def claim_field(
+    claim: Claim, limit: int = FIELD_VALUE_MAX, *, with_since: bool = False
+) -> CardField:
+    """A claim as one embed field (see `draw_claim_field`), remembered per claim object."""
+    key = (id(claim), limit, with_since)
+    hit = _fields.get(key)
+    if hit is not None and hit[0] is claim:
+        return hit[1]
+    field = draw_claim_field(claim, limit, with_since=with_since)
+    _fields.put(key, (claim, field))
+    return field
+
+
+def draw_claim_field(
     claim: Claim, limit: int = FIELD_VALUE_MAX, *, with_since: bool = False
 ) -> CardField:
     """A claim as one embed field: statement, then who says what and when, then sources.

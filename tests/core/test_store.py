@@ -613,6 +613,10 @@ async def test_suggest_respects_limit_without_duplicates(seeded_store: Store) ->
     assert got[0][0] == "kursk-recaptured"
 
 
+async def hit_count(store: Store, query: str, *, topic: str | None = None, cap: int = -1) -> int:
+    return len((await store.search_hits(query, topic=topic, cap=cap)).seqs)
+
+
 async def test_search_prefers_whole_words_and_falls_back_to_beginnings(
     topic_store: Store,
 ) -> None:
@@ -621,10 +625,10 @@ async def test_search_prefers_whole_words_and_falls_back_to_beginnings(
     await topic_store.create_claim(draft("catalog-claim", statement="A catalog appeared."), EDITOR)
     # Whole words in any form (cat, cats); "catalog" only starts with the word.
     assert sorted(c.id for c in await topic_store.search("cat")) == ["cat-claim", "cats-claim"]
-    assert await topic_store.search_count("cat") == 2
+    assert await hit_count(topic_store, "cat") == 2
     # No claim has the whole word "catal": every claim with a word starting so is found.
     assert [c.id for c in await topic_store.search("catal")] == ["catalog-claim"]
-    assert await topic_store.search_count("catal") == 1
+    assert await hit_count(topic_store, "catal") == 1
 
 
 async def test_a_topic_search_falls_back_to_beginnings_only_when_no_claim_has_the_words(
@@ -636,19 +640,25 @@ async def test_a_topic_search_falls_back_to_beginnings_only_when_no_claim_has_th
     )
     # "cat" is a whole word in alpha, so in beta it means the word, and beta has none ...
     assert await topic_store.search("cat", topic="beta") == []
-    assert await topic_store.search_count("cat", topic="beta") == 0
+    assert await hit_count(topic_store, "cat", topic="beta") == 0
     # ... while no claim anywhere has the whole word "catal": beginnings, then the topic.
     assert [c.id for c in await topic_store.search("catal", topic="beta")] == ["catalog-beta"]
-    assert await topic_store.search_count("catal", topic="beta") == 1
+    assert await hit_count(topic_store, "catal", topic="beta") == 1
 
 
-async def test_search_count_stops_at_the_cap(topic_store: Store) -> None:
+async def test_search_hits_are_newest_first_and_stop_at_the_cap(topic_store: Store) -> None:
     for n in range(5):
         await topic_store.create_claim(draft(f"same-{n}", statement="Shells fell."), EDITOR)
-    assert await topic_store.search_count("shells") == 5
-    assert await topic_store.search_count("shells", cap=3) == 3
-    assert await topic_store.search_count("shells", topic=TOPIC.slug, cap=2) == 2
-    assert await topic_store.search_count("shells", cap=10) == 5
+    assert await hit_count(topic_store, "shells") == 5
+    assert await hit_count(topic_store, "shells", cap=3) == 3
+    assert await hit_count(topic_store, "shells", topic=TOPIC.slug, cap=2) == 2
+    assert await hit_count(topic_store, "shells", cap=10) == 5
+    hits = await topic_store.search_hits("shells", cap=3)
+    newest = await topic_store.claims_by_seq(hits.seqs)
+    assert [c.id for c in newest] == ["same-4", "same-3", "same-2"]
+    # A page of the newest is a slice of the hits, read in their order.
+    page = await topic_store.search_results(hits, limit=2, offset=1, ranked=False)
+    assert [c.id for c in page] == ["same-3", "same-2"]
 
 
 async def test_suggest_matches_the_last_word_as_it_is_typed(topic_store: Store) -> None:

@@ -71,6 +71,38 @@ async def test_troops_pages_only_for_the_caller(live: Live) -> None:
     page_one_names = field_names(embed)
     assert not set(field_names(first.embeds[0])) & set(page_one_names)
 
+    # Still Alice's after the turn: Discord keeps naming who asked on the updated message.
+    back_id = first.custom_ids()[0]
+    refused = await live.emu.press_button(user=live.bob, message=first, custom_id=back_id)
+    assert refused.ephemeral and f"Only <@{live.alice.id}>" in refused.content
+    assert first.embeds[0]["footer"]["text"].startswith(f"Page 2/{total}")
+
+
+async def test_the_same_page_for_two_members_turns_only_for_each_asker(live: Live) -> None:
+    alices = await live.run("troops")
+    bobs = await live.run("troops", user=live.bob)
+    # The same page of the same answer: the same buttons (who asked is not in them).
+    assert alices.custom_ids() == bobs.custom_ids()
+    next_id = bobs.custom_ids()[1]
+    refused = await live.emu.press_button(user=live.alice, message=bobs, custom_id=next_id)
+    assert refused.ephemeral and f"Only <@{live.bob.id}>" in refused.content
+    turned = await live.emu.press_button(user=live.bob, message=bobs, custom_id=next_id)
+    assert turned.type == 7
+    assert bobs.embeds[0]["footer"]["text"].startswith("Page 2/")
+    assert alices.embeds[0]["footer"]["text"].startswith("Page 1/")
+
+
+async def test_pages_stay_put_when_discord_does_not_say_who_asked(live: Live) -> None:
+    first = await live.run("troops")
+    stored = live.emu.find_message(int(first.message["id"]))
+    assert stored is not None
+    del stored["interaction_metadata"]
+    refused = await live.emu.press_button(
+        user=live.alice, message=first, custom_id=first.custom_ids()[1]
+    )
+    assert refused.ephemeral and "did not say who asked" in refused.content
+    assert first.embeds[0]["footer"]["text"].startswith("Page 1/")
+
 
 async def test_brief_with_topic_autocomplete(live: Live) -> None:
     choices = await live.complete("brief", "topic", "tre")

@@ -260,11 +260,11 @@ def test_budgets_share_what_the_header_and_footer_leave(count: int) -> None:
     small = Layout(Card(title="T", description="d"))
     big = Layout(Card(title="t" * 1000, description="d" * 6000), "f" * 5000)
     for layout in (small, big):
-        head = layout.head()
+        head = layout.head
         assert len(head.description) <= 1000
         # The budget covers the footer of any page, however many pages there are.
         fixed = len(head.title) + len(head.description) + len(layout.footer_text(9999, 9999))
-        assert layout.fixed_size() >= fixed
+        assert layout.fixed_size >= fixed
         room = layout.field_room(count)
         assert 0 <= room <= 1024
         assert fixed + count * (room + ENTRY_NAME_MAX) <= 6000

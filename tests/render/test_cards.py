@@ -92,7 +92,7 @@ def test_fit_card_holds_any_card_within_every_limit(card: Card) -> None:
     embed = assert_fits(fitted)
     assert len(embed.get("fields", [])) <= FIELDS_MAX
     # to_embed fits again; fitting is idempotent, so what is sent is what was fitted.
-    assert fit_card(fitted) == fitted
+    assert fit_card(fitted) is fitted  # a card that fits is passed on as it is
     assert embed_dict(card) == embed
     # Clipping keeps the start of every text and marks the cut.
     for before, after in [(card.title, fitted.title), (card.footer, fitted.footer)]:
@@ -111,6 +111,12 @@ def test_fit_card_drops_an_unusable_url(url: str) -> None:
 def test_fit_card_replaces_blank_field_text(name: str, value: str) -> None:
     field = fit_card(Card(fields=(CardField(name, value),))).fields[0]
     assert field.name.strip() and field.value.strip()
+
+
+def test_fit_card_trims_field_text_edged_with_space() -> None:
+    # Discord trims these; a card that otherwise fits is still tidied the same way.
+    field = fit_card(Card(fields=(CardField(" name\n", "value "),))).fields[0]
+    assert (field.name, field.value) == ("name", "value")
 
 
 # -- clip ---------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from briefing.present import (
     claim_field,
     disputed_page,
     disputed_since,
+    draw_claim_field,
     search_page,
     status_word,
     timeline_page,
@@ -320,6 +321,20 @@ def test_claim_field_stays_within_its_limit(claim: Claim, limit: int, with_since
     assert ("**Disputed since**" in field.value) == (with_since and since is not None)
     if with_since and since:
         assert field.value.endswith(f"**Disputed since** {when(since)}")
+
+
+@MEDIUM
+@given(claim=claims(), limit=st.integers(SMALLEST_ROOM, FIELD_VALUE_MAX), since=st.booleans())
+def test_a_remembered_field_is_the_one_drawn_and_an_edit_is_drawn_afresh(
+    claim: Claim, limit: int, since: bool
+) -> None:
+    drawn = draw_claim_field(claim, limit, with_since=since)
+    assert claim_field(claim, limit, with_since=since) == drawn
+    assert claim_field(claim, limit, with_since=since) == drawn  # remembered
+    # An edited claim is a new model (the store builds one per changed row): drawn again.
+    edited = claim.model_copy(update={"statement": "Edited: the statement changed."})
+    assert claim_field(edited, limit, with_since=since).value.startswith("Edited: the statement")
+    assert claim_field(claim, limit, with_since=since) == drawn
 
 
 def _check_listing_pages(cards: list[Card], chunks: list[PageOf]) -> None:

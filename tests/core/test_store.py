@@ -161,6 +161,43 @@ async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
             await again.close()
 
 
+async def test_migration_3_keeps_the_search_index_and_lists_newest_first(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.store
+
+    every = briefing.store._migrations()
+    monkeypatch.setattr(briefing.store, "_migrations", lambda: every[:2])
+    old = await Store.open(db_path)
+    try:
+        await old.put_topic(TOPIC)
+        for n in range(3):
+            await old.create_claim(draft(f"old-{n}", statement=f"Shells fell, day {n}."), EDITOR)
+    finally:
+        await old.close()
+    # The index as versions 1-2 wrote it: rowid = seq, with the claim id stored.
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM claims_fts")
+        conn.execute(
+            "INSERT INTO claims_fts(rowid, claim_id, statement, people) "
+            "SELECT seq, id, statement, '' FROM claims"
+        )
+    monkeypatch.setattr(briefing.store, "_migrations", lambda: every)
+    store = await Store.open(db_path)
+    try:
+        assert await store.schema_version() == highest_migration()
+        newest = await store.search("shells", ranked=False)
+        assert [c.id for c in newest] == ["old-2", "old-1", "old-0"]
+        assert {c.id for c in await store.search("shells")} == {"old-0", "old-1", "old-2"}
+        # Edits after the migration index the claim again under its new rowid.
+        edit = changed(await store.get_claim("old-0"), statement="Drones seen.")
+        await store.update_claim(edit, EDITOR, expected_version=1)
+        assert [c.id for c in await store.search("drones")] == ["old-0"]
+        assert [c.id for c in await store.search("shells", ranked=False)] == ["old-2", "old-1"]
+    finally:
+        await store.close()
+
+
 async def test_open_creates_missing_parent_directories(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "briefing.db"
     s = await Store.open(path)

@@ -207,6 +207,7 @@ def claim_diff(before: ClaimDraft | None, after: ClaimDraft) -> dict[str, Any]:
 
 # Reading order: when it happened, undated last. Matches the indexes of migration 0002.
 _CLAIM_ORDER = "ORDER BY coalesce(c.event_date, '9999-12-31'), c.id"
+SUGGEST_BY_ID = "SELECT id, statement FROM claims WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
 _CLAIM_SELECT = "SELECT c.* FROM claims c"
 
 
@@ -538,11 +539,9 @@ class Store:
             )
             return [(r["id"], r["statement"]) for r in rows]
         prefix = typed.lower()
-        # A range on the primary key walks the index (LIKE would scan every id).
-        rows = await self._fetchall(
-            "SELECT id, statement FROM claims WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-            (prefix, prefix + "\U0010ffff", limit),
-        )
+        # A range over ids walks an index that holds the statements too (migration 0004);
+        # LIKE would scan every id.
+        rows = await self._fetchall(SUGGEST_BY_ID, (prefix, prefix + "\U0010ffff", limit))
         found = [(r["id"], r["statement"]) for r in rows]
         # Words count from three letters on: a one-letter prefix would match every claim.
         # The member is still typing, so the last word is a prefix; the others are whole.

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from briefing.errors import BriefingError, Conflict, InvalidInput, NotFound
 from briefing.models import STATUSES, ClaimDraft, Topic
 from briefing.seed import Seed, read_seed
-from briefing.store import Editor, Store
+from briefing.store import SUGGEST_BY_ID, Editor, Store
 
 from .conftest import EDITOR, MIGRATIONS_DIR, OTHER_TOPIC, SEED_PATH, TOPIC, changed, draft
 
@@ -637,6 +637,14 @@ async def test_suggest_puts_id_prefix_matches_first(topic_store: Store) -> None:
         ("kursk-lost", "The region is lost."),
         ("aaa-text", "Fighting in Kursk continues."),
     ]
+
+
+async def test_suggestions_by_id_read_one_index_only(seeded_store: Store) -> None:
+    # Ids and statements side by side in one index (migration 0004), not a row per claim.
+    plan = seeded_store._reader.execute(
+        f"EXPLAIN QUERY PLAN {SUGGEST_BY_ID}", ("kursk", "kursk\U0010ffff", 25)
+    ).fetchall()
+    assert any("COVERING INDEX claims_id_statement" in row["detail"] for row in plan), plan
 
 
 async def test_suggest_respects_limit_without_duplicates(seeded_store: Store) -> None:

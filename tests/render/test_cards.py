@@ -7,6 +7,7 @@ Whatever goes in (huge titles, thousands of fields, multi-kilobyte footers, unic
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -20,6 +21,7 @@ from briefing.cards import (
     clip,
     escape_markdown,
     fit_card,
+    is_web_url,
     page_count,
 )
 from tests.render.strategies import (
@@ -99,6 +101,32 @@ def test_fit_card_holds_any_card_within_every_limit(card: Card) -> None:
         assert after == before or (
             after.endswith(ELLIPSIS) and before.startswith(after[:-1].rstrip())
         )
+
+
+URLISH = r"https?://[A-Za-z0-9.\-]{0,20}(:\d{0,6})?([/?#@\[\]:]\S{0,20})?"
+
+
+def _parses_with_a_host(url: str) -> bool:
+    """The full check, without the shortcut for plain URLs."""
+    if not re.fullmatch(r"https?://\S+", url):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:
+        return False
+
+
+@given(
+    st.one_of(
+        st.from_regex(URLISH, fullmatch=True),
+        st.text(max_size=40).map(lambda t: "https://" + t),
+        st.text(max_size=40),
+    )
+)
+@example("https://[::1/x")
+@example("https://a.b:99999/")
+def test_plain_urls_are_judged_as_parsing_would_judge_them(url: str) -> None:
+    assert is_web_url(url) == _parses_with_a_host(url)
 
 
 @pytest.mark.parametrize("url", BAD_URLS)

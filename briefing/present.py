@@ -91,8 +91,13 @@ def when(date: EventDate, *, relative: bool = False) -> str:
     """A full date as a Discord timestamp; a vaguer one in words ("autumn 2024")."""
     if date.precision != "day":
         return date.human()
+    return day_stamp(date.value, relative=relative)
+
+
+def day_stamp(day: dt.date, *, relative: bool = False) -> str:
+    """A calendar day as a Discord timestamp (and, with `relative`, how long ago)."""
     # Noon UTC keeps the same calendar day for readers from UTC-11 to UTC+11.
-    noon = dt.datetime.combine(date.value, dt.time(12), tzinfo=dt.UTC)
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
     text = timestamp(noon, "D")
     return f"{text} ({timestamp(noon, 'R')})" if relative else text
 
@@ -118,7 +123,7 @@ def source_text(source: Source, *, with_title: bool = True, linked: bool = True)
     if source.title and with_title:
         parts.append(f"“{escape_markdown(source.title)}”")
     if source.published:
-        parts.append(when(EventDate(value=source.published)))
+        parts.append(day_stamp(source.published))  # not via EventDate: no model to validate
     return ", ".join(parts)
 
 

@@ -19,7 +19,7 @@ from briefing.cards import (
     clip,
     escape_markdown,
 )
-from briefing.lru import Lru
+from briefing.lru import ByIdentity
 from briefing.models import (
     Claim,
     EventDate,
@@ -176,22 +176,19 @@ def _closing_lines(claim: Claim, limit: int, *, linked: bool, with_since: bool) 
 
 # Drawing a claim's field costs tens of microseconds, and listings show the same claims over
 # and over: a broad search lists the newest matches, which are much the same for most words.
-# The store hands out one model object per unchanged row, so a field is remembered per
-# object; the entry holds the object, so its id() cannot pass to another while remembered.
+# The store hands out one model object per unchanged row, so a field is remembered per object.
 FIELD_MEMO_SIZE = 1024
-_fields: Lru[tuple[int, int, bool], tuple[Claim, CardField]] = Lru(FIELD_MEMO_SIZE)
+_fields: ByIdentity[Claim, CardField] = ByIdentity(FIELD_MEMO_SIZE)
 
 
 def claim_field(
     claim: Claim, limit: int = FIELD_VALUE_MAX, *, with_since: bool = False
 ) -> CardField:
     """A claim as one embed field (see `draw_claim_field`), remembered per claim object."""
-    key = (id(claim), limit, with_since)
-    hit = _fields.get(key)
-    if hit is not None and hit[0] is claim:
-        return hit[1]
-    field = draw_claim_field(claim, limit, with_since=with_since)
-    _fields.put(key, (claim, field))
+    field = _fields.get(claim, (limit, with_since))
+    if field is None:
+        field = draw_claim_field(claim, limit, with_since=with_since)
+        _fields.put(claim, field, (limit, with_since))
     return field
 
 

@@ -195,6 +195,9 @@ class Answers:
         typed = typed.strip()
 
         async def build() -> Card:
+            # Drawn when the claim was written: asked by id, a claim is one row to read.
+            if kept := await self.store.kept_claim_card(typed.lower()):
+                return kept
             claim = await self._find_claim(typed)
             topic = next((t for t in await self.topics() if t.slug == claim.topic), None)
             return claim_card(claim, topic)

@@ -6,6 +6,7 @@ Cogs turn a `Card` into a `discord.Embed`; because every card passes through `fi
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -49,6 +50,29 @@ class Card:
             + len(self.footer)
             + sum(len(f.name) + len(f.value) for f in self.fields)
         )
+
+
+def card_to_json(card: Card) -> str:
+    """A compact JSON form of a card, for keeping rendered cards in the store."""
+    fields = [[f.name, f.value, f.inline] for f in card.fields]
+    return json.dumps(
+        [card.title, card.description, fields, card.footer, card.url, card.color],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def card_from_json(text: str) -> Card:
+    """The card `card_to_json` wrote."""
+    title, description, fields, footer, url, color = json.loads(text)
+    return Card(
+        title,
+        description,
+        tuple(CardField(name, value, inline) for name, value, inline in fields),
+        footer,
+        url,
+        color,
+    )
 
 
 def clip(text: str, limit: int) -> str:

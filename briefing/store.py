@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import re
 import sqlite3
@@ -27,6 +28,8 @@ from typing import Any, Literal
 
 import aiosqlite
 
+from briefing import cards, models, present
+from briefing.cards import Card, card_from_json, card_to_json
 from briefing.errors import Conflict, InvalidInput, NotFound
 from briefing.lru import Lru
 from briefing.models import (
@@ -39,6 +42,7 @@ from briefing.models import (
     StatusCount,
     Topic,
 )
+from briefing.present import claim_card
 from briefing.seed import Seed
 
 MAX_SEARCH_TERMS = 12
@@ -65,6 +69,21 @@ class SearchHits:
     match: str
     topic: str | None
     seqs: list[int]
+
+
+def _renderer() -> str:
+    """Names the code that draws cards: a kept card drawn by other code is drawn again."""
+    digest = hashlib.sha256()
+    for module in (cards, models, present):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RENDERER = _renderer()
+_KEPT_CARD = (
+    "SELECT k.card FROM claims c JOIN claim_cards k ON k.seq = c.seq "
+    "WHERE c.id = ? AND k.renderer = ?"
+)
 
 
 def utcnow() -> dt.datetime:
@@ -244,6 +263,7 @@ class Store:
             store = cls(db, _open_reader(path))  # after WAL is on: the reader needs the file
             reader = store._reader
             await store._migrate()
+            await store._draw_missing_cards()
         except BaseException:
             if reader is not None:
                 reader.close()
@@ -334,6 +354,10 @@ class Store:
     async def put_topic(self, topic: Topic) -> None:
         async with self._write() as db:
             await self._put_topic(db, topic)
+            # Claim cards name their topic's title (a trigger dropped them).
+            rows = await db.execute_fetchall("SELECT * FROM claims WHERE topic = ?", (topic.slug,))
+            for row in rows:
+                await self._keep_card(db, row)
 
     @staticmethod
     async def _put_topic(db: aiosqlite.Connection, topic: Topic) -> None:
@@ -356,6 +380,13 @@ class Store:
         if row is None:
             raise NotFound(f"There is no claim with id `{claim_id}`. Try `/search`.")
         return self._claim(row)
+
+    async def kept_claim_card(self, claim_id: str) -> Card | None:
+        """The claim's card as drawn when it was written; None if there is none up to date
+        (no such claim, or another program changed it since this store opened), and the
+        caller draws it instead."""
+        row = await self._fetchone(_KEPT_CARD, (claim_id, RENDERER))
+        return card_from_json(row[0]) if row else None
 
     def _claim(self, row: sqlite3.Row) -> Claim:
         """The model for a claim row, reused while the row is unchanged.
@@ -637,7 +668,7 @@ class Store:
                 "WHERE id=:id",
                 cols,
             )
-            await self._index(db, draft)
+            await self._keep_card(db, await self._index(db, draft))
             await self._revision(db, draft.id, before.version + 1, editor, now, kind, diff, reason)
             return Claim(
                 **_draft_fields(draft),
@@ -709,7 +740,7 @@ class Store:
             )
         except aiosqlite.IntegrityError:
             raise Conflict(f"A claim with id `{draft.id}` already exists.") from None
-        await self._index(db, draft, new=True)
+        await self._keep_card(db, await self._index(db, draft, new=True))
         await self._revision(db, draft.id, 1, editor, now, kind, claim_diff(None, draft), reason)
         return Claim(**_draft_fields(draft), version=1, created_at=now, updated_at=now)
 
@@ -726,9 +757,13 @@ class Store:
                     raise InvalidInput(f"There is no claim `{draft.superseded_by}` to point to.")
 
     @staticmethod
-    async def _index(db: aiosqlite.Connection, draft: ClaimDraft, *, new: bool = False) -> None:
-        rows = list(await db.execute_fetchall("SELECT seq FROM claims WHERE id = ?", (draft.id,)))
-        seq = rows[0][0]
+    async def _index(
+        db: aiosqlite.Connection, draft: ClaimDraft, *, new: bool = False
+    ) -> sqlite3.Row:
+        """Index the claim for search; returns its row as now written."""
+        rows = list(await db.execute_fetchall("SELECT * FROM claims WHERE id = ?", (draft.id,)))
+        row = rows[0]
+        seq = row["seq"]
         # Indexed as -seq, so that the index's own order is newest first.
         if not new:
             await db.execute("DELETE FROM claims_fts WHERE rowid = ?", (-seq,))
@@ -736,6 +771,33 @@ class Store:
             "INSERT INTO claims_fts(rowid, statement, people) VALUES (?, ?, ?)",
             (-seq, draft.statement, _people_text(draft)),
         )
+        return row
+
+    @staticmethod
+    async def _keep_card(db: aiosqlite.Connection, row: sqlite3.Row) -> None:
+        """Draw the claim's /claim card from its row as written and keep it beside it."""
+        claim = _row_to_claim(row)
+        topics = list(
+            await db.execute_fetchall("SELECT * FROM topics WHERE slug = ?", (claim.topic,))
+        )
+        card = claim_card(claim, _row_to_topic(topics[0]) if topics else None)
+        await db.execute(
+            "INSERT OR REPLACE INTO claim_cards(seq, renderer, card) VALUES (?, ?, ?)",
+            (row["seq"], RENDERER, card_to_json(card)),
+        )
+
+    async def _draw_missing_cards(self) -> None:
+        """Draw the cards that are missing or stale: written by a program that kept none, or
+        drawn by other code (after an upgrade, all of them)."""
+        stale = (
+            "SELECT c.* FROM claims c LEFT JOIN claim_cards k ON k.seq = c.seq "
+            "AND k.renderer = ? WHERE k.seq IS NULL"
+        )
+        if await self._fetchone(stale + " LIMIT 1", (RENDERER,)) is None:
+            return  # the common case: no write transaction just to find nothing to do
+        async with self._write() as db:
+            for row in await db.execute_fetchall(stale, (RENDERER,)):
+                await self._keep_card(db, row)
 
     @staticmethod
     async def _revision(
@@ -756,6 +818,18 @@ class Store:
 
 
 def _split_sql(script: str) -> list[str]:
-    """Split a migration into statements (our migrations keep ';' out of string literals)."""
+    """Split a migration into statements (our migrations keep ';' out of string literals).
+
+    A trigger's body holds ';' too: pieces are joined until SQLite calls them complete.
+    """
     without_comments = re.sub(r"--[^\n]*", "", script)
-    return [s.strip() for s in without_comments.split(";") if s.strip()]
+    statements, pending = [], ""
+    for piece in without_comments.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                statements.append(pending.strip().removesuffix(";").strip())
+            pending = ""
+    if pending.strip(" \t\n;"):
+        statements.append(pending.strip().removesuffix(";").strip())
+    return statements

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from briefing.errors import BriefingError, Conflict, InvalidInput, NotFound
 from briefing.models import STATUSES, ClaimDraft, Topic
+from briefing.present import claim_card
 from briefing.seed import Seed, read_seed
 from briefing.store import SUGGEST_BY_ID, Editor, Store
 
@@ -161,13 +162,11 @@ async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
             await again.close()
 
 
-async def test_migration_3_keeps_the_search_index_and_lists_newest_first(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import briefing.store
+async def _keeps_nothing(*args: object) -> None:
+    pass
 
-    every = briefing.store._migrations()
-    monkeypatch.setattr(briefing.store, "_migrations", lambda: every[:2])
+
+async def _write_old_claims(db_path: Path) -> None:
     old = await Store.open(db_path)
     try:
         await old.put_topic(TOPIC)
@@ -175,6 +174,20 @@ async def test_migration_3_keeps_the_search_index_and_lists_newest_first(
             await old.create_claim(draft(f"old-{n}", statement=f"Shells fell, day {n}."), EDITOR)
     finally:
         await old.close()
+
+
+async def test_migration_3_keeps_the_search_index_and_lists_newest_first(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.store
+
+    every = briefing.store._migrations()
+    monkeypatch.setattr(briefing.store, "_migrations", lambda: every[:2])
+    # The code of that time kept no claim cards (migration 5).
+    with monkeypatch.context() as then:
+        then.setattr(Store, "_keep_card", staticmethod(_keeps_nothing))
+        then.setattr(Store, "_draw_missing_cards", _keeps_nothing)
+        await _write_old_claims(db_path)
     # The index as versions 1-2 wrote it: rowid = seq, with the claim id stored.
     with sqlite3.connect(db_path) as conn:
         conn.execute("DELETE FROM claims_fts")
@@ -186,6 +199,9 @@ async def test_migration_3_keeps_the_search_index_and_lists_newest_first(
     store = await Store.open(db_path)
     try:
         assert await store.schema_version() == highest_migration()
+        # Opening drew the cards the old code did not keep.
+        kept = await store.kept_claim_card("old-1")
+        assert kept == claim_card(await store.get_claim("old-1"), TOPIC)
         newest = await store.search("shells", ranked=False)
         assert [c.id for c in newest] == ["old-2", "old-1", "old-0"]
         assert {c.id for c in await store.search("shells")} == {"old-0", "old-1", "old-2"}

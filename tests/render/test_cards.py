@@ -18,6 +18,8 @@ from briefing.cards import (
     Card,
     CardField,
     Layout,
+    card_from_json,
+    card_to_json,
     clip,
     escape_markdown,
     fit_card,
@@ -72,6 +74,15 @@ def cards(draw: st.DrawFn) -> Card:
         url=draw(st.one_of(st.none(), urls(), st.sampled_from(BAD_URLS))),
         color=draw(maybe(st.integers(0, 0xFFFFFF))),
     )
+
+
+# -- stored cards ---------------------------------------------------------------------------
+
+
+@HEAVY
+@given(cards())
+def test_a_card_survives_storage_as_json(card: Card) -> None:
+    assert card_from_json(card_to_json(card)) == card
 
 
 # -- fit_card -----------------------------------------------------------------------------

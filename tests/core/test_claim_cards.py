@@ -1,0 +1,111 @@
+"""Claim cards kept in the store: always the card the claim would be drawn as now."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from briefing.answers import Answers
+from briefing.cards import Card, card_to_json
+from briefing.models import Claim
+from briefing.present import claim_card
+from briefing.store import Store
+
+from .conftest import EDITOR, TOPIC, changed, draft
+
+
+async def drawn_now(store: Store, claim: Claim) -> Card:
+    topic = next(t for t in await store.list_topics() if t.slug == claim.topic)
+    return claim_card(claim, topic)
+
+
+async def test_every_seed_claim_keeps_the_card_it_would_be_drawn_as(seeded_store: Store) -> None:
+    claims = await seeded_store.list_claims()
+    assert len(claims) > 20
+    for claim in claims:
+        assert await seeded_store.kept_claim_card(claim.id) == await drawn_now(seeded_store, claim)
+
+
+async def test_no_card_for_an_unknown_claim(seeded_store: Store) -> None:
+    assert await seeded_store.kept_claim_card("no-such-claim") is None
+
+
+async def test_an_edit_keeps_the_new_card(topic_store: Store) -> None:
+    created = await topic_store.create_claim(draft("c-one"), EDITOR)
+    before = await topic_store.kept_claim_card("c-one")
+    assert before is not None and "Statement of c-one." in before.description
+    await topic_store.update_claim(
+        changed(created, statement="Drones seen.", status="disputed"),
+        EDITOR,
+        expected_version=1,
+    )
+    after = await topic_store.kept_claim_card("c-one")
+    assert after == await drawn_now(topic_store, await topic_store.get_claim("c-one"))
+    assert after is not None and "Drones seen." in after.description
+    assert "version 2" in after.footer
+
+
+async def test_renaming_a_topic_draws_its_claims_again(topic_store: Store) -> None:
+    await topic_store.create_claim(draft("c-one"), EDITOR)
+    await topic_store.put_topic(TOPIC.model_copy(update={"title": "Renamed"}))
+    kept = await topic_store.kept_claim_card("c-one")
+    assert kept is not None and kept.footer.startswith("Topic: Renamed ·")
+
+
+async def test_a_claim_changed_by_another_program_is_drawn_fresh(
+    seeded_store: Store, db_path: Path
+) -> None:
+    answers = Answers(seeded_store)
+    assert "Rewritten" not in (await answers.claim("kursk-recaptured")).description
+    # Another program, knowing nothing of kept cards, rewrites the claim (no version bump).
+    with sqlite3.connect(db_path) as other:
+        other.execute(
+            "UPDATE claims SET statement = 'Rewritten elsewhere.' WHERE id = 'kursk-recaptured'"
+        )
+    assert await seeded_store.kept_claim_card("kursk-recaptured") is None
+    assert "Rewritten elsewhere." in (await answers.claim("kursk-recaptured")).description
+    # The next store to open draws the missing card.
+    reopened = await Store.open(db_path)
+    try:
+        kept = await reopened.kept_claim_card("kursk-recaptured")
+        assert kept is not None and "Rewritten elsewhere." in kept.description
+    finally:
+        await reopened.close()
+
+
+async def test_a_topic_renamed_by_another_program_is_drawn_fresh(
+    seeded_store: Store, db_path: Path
+) -> None:
+    with sqlite3.connect(db_path) as other:
+        other.execute("UPDATE topics SET title = 'The fight' WHERE slug = 'kursk'")
+    assert await seeded_store.kept_claim_card("kursk-recaptured") is None
+    card = await Answers(seeded_store).claim("kursk-recaptured")
+    assert card.footer.startswith("Topic: The fight ·")
+
+
+async def test_cards_drawn_by_other_code_are_not_used_and_are_drawn_again(
+    seeded_store: Store, db_path: Path
+) -> None:
+    # As if the renderer's code had changed since these cards were drawn.
+    with sqlite3.connect(db_path) as other:
+        other.execute(
+            "UPDATE claim_cards SET renderer = 'older', card = ?",
+            (card_to_json(Card(title="drawn by older code")),),
+        )
+    assert await seeded_store.kept_claim_card("kursk-recaptured") is None
+    card = await Answers(seeded_store).claim("kursk-recaptured")
+    assert card == await drawn_now(seeded_store, await seeded_store.get_claim("kursk-recaptured"))
+    reopened = await Store.open(db_path)
+    try:
+        for claim in await reopened.list_claims():
+            assert await reopened.kept_claim_card(claim.id) == await drawn_now(reopened, claim)
+    finally:
+        await reopened.close()
+
+
+@pytest.mark.parametrize("typed", ["Kursk-Recaptured", " kursk-recaptured "])
+async def test_a_kept_card_answers_however_the_id_is_typed(seeded_store: Store, typed: str) -> None:
+    kept = await seeded_store.kept_claim_card("kursk-recaptured")
+    assert await Answers(seeded_store).claim(typed) == kept

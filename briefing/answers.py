@@ -8,7 +8,7 @@ query into the few characters a Discord custom id allows.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
@@ -74,11 +74,17 @@ class Page:
     pages: int
 
 
-async def page_for(store: Store, query: Query, number: int = 1) -> Page:
+ClaimsBySeq = Callable[[Sequence[int]], Awaitable[list[Claim]]]
+
+
+async def page_for(
+    store: Store, query: Query, number: int = 1, *, by_seq: ClaimsBySeq | None = None
+) -> Page:
     """Render one page of an answer from the store's current state.
 
     Only that page's claims are read: an answer over thousands of claims costs a count and
     one LIMIT/OFFSET query. A page number past the end (the data shrank) shows the last page.
+    `by_seq` reads claims by seq for newest-first searches (default: `store.claims_by_seq`).
     """
     topic = await store.get_topic(query.topic) if query.topic else None
     match query.kind:
@@ -116,8 +122,10 @@ async def page_for(store: Store, query: Query, number: int = 1) -> Page:
                 min(len(hits.seqs), SEARCH_LISTED),
                 PER_PAGE,
                 number,
-                lambda limit, offset: store.search_results(
-                    hits, limit=limit, offset=offset, ranked=ranked
+                lambda limit, offset: (
+                    store.search_results(hits, limit=limit, offset=offset)
+                    if ranked
+                    else (by_seq or store.claims_by_seq)(hits.seqs[offset : offset + limit])
                 ),
             )
             card = search_page(text, topic, listing, more=not ranked)
@@ -162,6 +170,9 @@ class Answers:
         self._answers: _Table = Lru(size)
         # Keystrokes get their own, smaller table so typing cannot push out rendered answers.
         self._suggestions: _Table = Lru(size // 4)
+        # Claims by seq: a broad search lists the newest matches, much the same claims for
+        # most words, so most of a page's claims need no reading at all.
+        self._by_seq: Lru[int, Claim] = Lru(size)
         self._generation: int | None = None
 
     def __len__(self) -> int:
@@ -176,6 +187,7 @@ class Answers:
         if generation != self._generation:
             self._answers.clear()
             self._suggestions.clear()
+            self._by_seq.clear()
             self._generation = generation
         hit = table.get(key)  # answers are never None
         if hit is not None:
@@ -187,8 +199,18 @@ class Answers:
 
     async def page(self, query: Query, number: int = 1) -> Page:
         return await self._cached(
-            ("page", query.key(), str(number)), lambda: page_for(self.store, query, number)
+            ("page", query.key(), str(number)),
+            lambda: page_for(self.store, query, number, by_seq=self._claims_by_seq),
         )
+
+    async def _claims_by_seq(self, seqs: Sequence[int]) -> list[Claim]:
+        """`Store.claims_by_seq`, remembered until the data changes (like every answer)."""
+        found = {s: c for s in seqs if (c := self._by_seq.get(s)) is not None}
+        if missing := [s for s in seqs if s not in found]:
+            for seq, claim in (await self.store.claims_at(missing)).items():
+                found[seq] = claim
+                self._by_seq.put(seq, claim)
+        return [found[s] for s in seqs if s in found]
 
     async def claim(self, typed: str) -> Card:
         """/claim's answer. Words instead of an id work when exactly one claim matches them."""

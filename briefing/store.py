@@ -552,13 +552,17 @@ class Store:
 
     async def claims_by_seq(self, seqs: Sequence[int]) -> list[Claim]:
         """Claims by their `seq` (creation order), in the order given."""
+        found = await self.claims_at(seqs)
+        return [found[s] for s in seqs if s in found]
+
+    async def claims_at(self, seqs: Sequence[int]) -> dict[int, Claim]:
+        """The claims that exist of those with these `seq`s, by seq."""
         if not seqs:
-            return []
+            return {}
         rows = await self._fetchall(
             f"SELECT * FROM claims WHERE seq IN ({','.join('?' * len(seqs))})", list(seqs)
         )
-        by_seq = {r["seq"]: r for r in rows}
-        return [self._claim(by_seq[s]) for s in seqs if s in by_seq]
+        return {r["seq"]: self._claim(r) for r in rows}
 
     async def suggest_claims(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """(id, statement) pairs for autocomplete: id prefix matches first, then text matches."""

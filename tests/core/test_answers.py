@@ -94,6 +94,26 @@ async def test_broad_searches_list_the_newest_and_say_so(
     assert newest[0].id == (await store.search("korea", limit=1000, ranked=False))[0].id
 
 
+async def test_claims_listed_by_a_broad_search_are_read_again_after_a_change(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.answers
+
+    monkeypatch.setattr(briefing.answers, "SEARCH_LISTED", 7)
+    answers = Answers(store)
+    first = await answers.page(Query("search", None, "korea"))
+    assert first.card.description.startswith("More than 7")
+    newest = first.card.fields[0].name.rsplit(" · ", 1)[1]
+    # The same claims, listed by another broad search, come from memory...
+    again = await answers.page(Query("search", None, "korean"))
+    assert again.card.fields[0] == first.card.fields[0]
+    # ...until anyone changes anything.
+    with sqlite3.connect(tmp_path / "answers.db") as other:
+        other.execute("UPDATE claims SET statement = 'Korea, rewritten.' WHERE id = ?", (newest,))
+    after = await answers.page(Query("search", None, "korean"))
+    assert after.card.fields[0].value.startswith("Korea, rewritten.")
+
+
 async def test_keystrokes_cannot_push_out_rendered_answers(store: Store) -> None:
     answers = Answers(store, size=4)  # room for 4 answers and 1 set of suggestions
     await answers.claim("kursk-recaptured")  # the card, and the topics it looked up

@@ -70,6 +70,9 @@ _STANCE_ORDER: tuple[StanceKind, ...] = (
     "denies",
     "declines_to_say",
 )
+# A claim's field in a listing: its statement, every stance and the source line fit in this
+# for all but the longest claims (the longest of the 10,000 in the benchmark store is 744).
+LISTING_FIELD_MAX = 800
 STATEMENT_FLOOR = 160  # a statement is shortened no further than this to make room
 FIELD_NAME_ROOM = 16  # the longest stance field name ("Declined to say")
 CORRECTIONS_NOTE = (
@@ -242,7 +245,10 @@ class PageOf:
 
 
 def _fields_page(layout: Layout, listing: PageOf, *, with_since: bool = False) -> Card:
-    room = layout.field_room(len(listing.claims))
+    # At most LISTING_FIELD_MAX, even where a page has room for more: the room left by a
+    # header varies with its text (a search's words, a topic's summary), and a field drawn
+    # for one room is not reused for another; at one size it is drawn once per claim.
+    room = min(layout.field_room(len(listing.claims)), LISTING_FIELD_MAX)
     entries = [claim_field(c, room, with_since=with_since) for c in listing.claims]
     return layout.fields_page(entries, listing.page, listing.pages)
 

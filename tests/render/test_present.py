@@ -33,6 +33,7 @@ from briefing.models import (
     Topic,
 )
 from briefing.present import (
+    LISTING_FIELD_MAX,
     PageOf,
     about_card,
     autocomplete_label,
@@ -533,7 +534,8 @@ def test_topic_answer_keeps_who_contests_and_the_source_of_a_long_claim() -> Non
     assert "**Disputed by** Official 2" in value or "**Denied by** Ukraine's General Staff" in value
     assert "more: /claim id:long-claim*" in value
     assert "**Source:**" in value
-    assert value == claim_field(claim).value
+    # A listing draws a claim at one size, whatever room its page leaves.
+    assert value == claim_field(claim, LISTING_FIELD_MAX).value
     assert _keeps_for_and_against(claim_field(claim, FIELD_VALUE_MAX, with_since=True).value)
 
 
@@ -607,3 +609,12 @@ def test_a_long_source_link_is_never_cut_into_broken_markdown() -> None:
     value = claim_field(claim).value
     assert "**Source:** AP" in value
     assert "](" not in value or url in value  # either the whole link or none of it
+
+
+async def test_listings_draw_a_claim_the_same_whatever_room_their_header_leaves() -> None:
+    claims_ = [long_claim()] * 6  # a full page: less room than a field may hold
+    listing = PageOf(claims_, 1, 1, 6)
+    short = search_page("kursk", None, listing)
+    long = search_page("kursk " * 8, None, listing)
+    assert short.fields[0] == long.fields[0]
+    assert short.fields[0].value == claim_field(claims_[0], LISTING_FIELD_MAX).value

@@ -80,10 +80,7 @@ def _renderer() -> str:
 
 
 RENDERER = _renderer()
-_KEPT_CARD = (
-    "SELECT k.card FROM claims c JOIN claim_cards k ON k.seq = c.seq "
-    "WHERE c.id = ? AND k.renderer = ?"
-)
+_KEPT_CARD = "SELECT card FROM claim_cards WHERE id = ? AND renderer = ?"
 
 
 def utcnow() -> dt.datetime:
@@ -240,6 +237,9 @@ class Store:
         # awaits; the lock keeps other tasks from interleaving statements into it.
         self._lock = asyncio.Lock()
         self._claims: Lru[tuple[Any, ...], Claim] = Lru(CLAIM_CACHE_SIZE)
+        # Every answer asks for the data version: one cursor, plain tuples.
+        self._version = reader.cursor()
+        self._version.row_factory = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -299,7 +299,7 @@ class Store:
         SQLite bumps a connection's data_version for every commit made by other connections,
         and the reader never writes, so every commit counts, our own writer's included.
         """
-        return int(self._reader.execute("PRAGMA data_version").fetchone()[0])
+        return int(self._version.execute("PRAGMA data_version").fetchone()[0])
 
     async def schema_version(self) -> int:
         row = await self._fetchone("PRAGMA user_version")
@@ -786,16 +786,16 @@ class Store:
         )
         card = claim_card(claim, _row_to_topic(topics[0]) if topics else None)
         await db.execute(
-            "INSERT OR REPLACE INTO claim_cards(seq, renderer, card) VALUES (?, ?, ?)",
-            (row["seq"], RENDERER, card_to_json(card)),
+            "INSERT OR REPLACE INTO claim_cards(id, renderer, card) VALUES (?, ?, ?)",
+            (row["id"], RENDERER, card_to_json(card)),
         )
 
     async def _draw_missing_cards(self) -> None:
         """Draw the cards that are missing or stale: written by a program that kept none, or
         drawn by other code (after an upgrade, all of them)."""
         stale = (
-            "SELECT c.* FROM claims c LEFT JOIN claim_cards k ON k.seq = c.seq "
-            "AND k.renderer = ? WHERE k.seq IS NULL"
+            "SELECT c.* FROM claims c LEFT JOIN claim_cards k ON k.id = c.id "
+            "AND k.renderer = ? WHERE k.id IS NULL"
         )
         if await self._fetchone(stale + " LIMIT 1", (RENDERER,)) is None:
             return  # the common case: no write transaction just to find nothing to do

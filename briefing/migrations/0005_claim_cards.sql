@@ -5,19 +5,24 @@
 -- claim or its topic's title changes, whoever changes it; the store then draws it again
 -- (at once for its own writes, when it next opens for anyone else's).
 CREATE TABLE claim_cards (
-    seq      INTEGER PRIMARY KEY,  -- the claim's seq
+    id       TEXT PRIMARY KEY,     -- the claim's id: /claim reads its card alone
     renderer TEXT NOT NULL,
     card     TEXT NOT NULL         -- briefing.cards.card_to_json
 ) STRICT;
 
 CREATE TRIGGER claim_cards_claim_changed AFTER UPDATE ON claims BEGIN
-    DELETE FROM claim_cards WHERE seq IN (OLD.seq, NEW.seq);
+    DELETE FROM claim_cards WHERE id IN (OLD.id, NEW.id);
+END;
+
+-- Also on insert: INSERT OR REPLACE deletes the old row without firing a delete trigger.
+CREATE TRIGGER claim_cards_claim_inserted AFTER INSERT ON claims BEGIN
+    DELETE FROM claim_cards WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER claim_cards_claim_deleted AFTER DELETE ON claims BEGIN
-    DELETE FROM claim_cards WHERE seq = OLD.seq;
+    DELETE FROM claim_cards WHERE id = OLD.id;
 END;
 
 CREATE TRIGGER claim_cards_topic_renamed AFTER UPDATE OF title ON topics BEGIN
-    DELETE FROM claim_cards WHERE seq IN (SELECT seq FROM claims WHERE topic = OLD.slug);
+    DELETE FROM claim_cards WHERE id IN (SELECT id FROM claims WHERE topic = OLD.slug);
 END;

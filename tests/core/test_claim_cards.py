@@ -109,3 +109,16 @@ async def test_cards_drawn_by_other_code_are_not_used_and_are_drawn_again(
 async def test_a_kept_card_answers_however_the_id_is_typed(seeded_store: Store, typed: str) -> None:
     kept = await seeded_store.kept_claim_card("kursk-recaptured")
     assert await Answers(seeded_store).claim(typed) == kept
+
+
+async def test_a_claim_replaced_by_another_program_is_drawn_fresh(
+    seeded_store: Store, db_path: Path
+) -> None:
+    with sqlite3.connect(db_path) as other:
+        other.execute(
+            "INSERT OR REPLACE INTO claims SELECT id, topic, 'Replaced elsewhere.', status, "
+            "stances, figure, event_date, event_precision, sources, reviewed_at, superseded_by, "
+            "version, seq, created_at, updated_at FROM claims WHERE id = 'kursk-recaptured'"
+        )
+    card = await Answers(seeded_store).claim("kursk-recaptured")
+    assert "Replaced elsewhere." in card.description

@@ -11,6 +11,7 @@ from discord.ext import commands, tasks
 
 from briefing.answers import SEARCH_MAX, Query
 from briefing.cards import clip
+from briefing.lru import ByIdentity
 from briefing.models import Topic
 from briefing.present import autocomplete_label
 from cogs._embeds import to_embed
@@ -28,6 +29,7 @@ Text = app_commands.Range[str, 1, 100]
 # How soon after a change (by an editor here, or another process) the common answers are
 # ready again before anyone asks.
 KEEP_WARM_SECONDS = 5.0
+_choices: ByIdentity[list[tuple[str, str]], list[app_commands.Choice[str]]] = ByIdentity(512)
 
 
 class Briefings(commands.Cog):
@@ -99,7 +101,15 @@ class Briefings(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         found = await self.answers.suggestions(current[:100].strip(), CHOICES_MAX)
-        return [app_commands.Choice(name=autocomplete_label(i, s), value=i) for i, s in found]
+        # Suggestions asked before come back as the same list, and so get the same choices:
+        # building 25 of them costs more than finding them did.
+        choices = _choices.get(found)
+        if choices is None:
+            choices = [
+                app_commands.Choice(name=autocomplete_label(i, s), value=i) for i, s in found
+            ]
+            _choices.put(found, choices)
+        return choices
 
     # -- commands ---------------------------------------------------------------------------
 

@@ -134,6 +134,9 @@ async def test_claim_autocomplete_by_id_and_words(live: Live) -> None:
     everything = await live.complete("claim", "id", "")
     assert len(everything) == 25
     assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in everything)
+    # Asked again (the answer remembered), the same choices.
+    assert await live.complete("claim", "id", "kursk") == by_id
+    assert await live.complete("claim", "id", "") == everything
 
 
 async def test_unknown_claim_is_a_private_clear_error(live: Live) -> None:

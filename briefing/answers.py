@@ -17,9 +17,11 @@ from briefing.errors import InvalidInput, NotFound
 from briefing.lru import Lru
 from briefing.models import Claim, Topic
 from briefing.present import (
+    LISTING_FIELD_MAX,
     PageOf,
     about_card,
     claim_card,
+    claim_field,
     disputed_page,
     search_page,
     timeline_page,
@@ -65,6 +67,9 @@ TIMELINE_PER_PAGE = 15
 # they are the newest, since ranking costs ~5 us per match and a reader facing hundreds of
 # matches is better served by newer ones and a hint to add words.
 SEARCH_LISTED = 100
+# How many of the newest claims are read and drawn ahead (within the store's model cache
+# and the memo of drawn fields, 1,024 each).
+NEWEST_WARMED = 768
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,7 @@ class Answers:
         # Claims by seq: a broad search lists the newest matches, much the same claims for
         # most words, so most of a page's claims need no reading at all.
         self._by_seq: Lru[int, Claim] = Lru(size)
+        self._warmed: int | None = None  # the generation whose newest claims are drawn
         self._generation: int | None = None
 
     def __len__(self) -> int:
@@ -264,6 +270,23 @@ class Answers:
             await self.page(query)
             await asyncio.sleep(0)  # let interactions that arrived meanwhile go first
         await self.about()
+        await self._warm_newest()
+
+    async def _warm_newest(self) -> None:
+        """Read and draw the newest claims once per change of the data.
+
+        A broad search lists its newest matches, drawn from the newest claims for most
+        words; a claim new to the bot costs ~300 us to read and draw while a member waits.
+        """
+        generation = await self.store.generation()
+        if generation == self._warmed:
+            return
+        seqs = await self.store.newest_seqs(NEWEST_WARMED)
+        for start in range(0, len(seqs), 64):
+            for claim in await self._claims_by_seq(seqs[start : start + 64]):
+                claim_field(claim, LISTING_FIELD_MAX)
+            await asyncio.sleep(0)
+        self._warmed = generation
 
     async def topics(self) -> list[Topic]:
         return await self._cached(("topics",), self.store.list_topics)

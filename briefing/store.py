@@ -559,6 +559,11 @@ class Store:
         found = await self.claims_at(seqs)
         return [found[s] for s in seqs if s in found]
 
+    async def newest_seqs(self, limit: int) -> list[int]:
+        """The `seq`s of the newest claims, newest first."""
+        rows = await self._fetchall("SELECT seq FROM claims ORDER BY seq DESC LIMIT ?", (limit,))
+        return [int(r[0]) for r in rows]
+
     async def claims_at(self, seqs: Sequence[int]) -> dict[int, Claim]:
         """The claims that exist of those with these `seq`s, by seq."""
         if not seqs:

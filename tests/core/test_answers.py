@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from briefing.answers import Answers, Query
 from briefing.errors import NotFound
+from briefing.models import Claim
 from briefing.seed import read_seed
 from briefing.store import Editor, Store
 
@@ -112,6 +113,37 @@ async def test_claims_listed_by_a_broad_search_are_read_again_after_a_change(
         other.execute("UPDATE claims SET statement = 'Korea, rewritten.' WHERE id = ?", (newest,))
     after = await answers.page(Query("search", None, "korean"))
     assert after.card.fields[0].value.startswith("Korea, rewritten.")
+
+
+async def test_prewarm_reads_the_newest_claims_so_broad_searches_need_no_rows(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.answers
+
+    monkeypatch.setattr(briefing.answers, "SEARCH_LISTED", 7)
+    answers = Answers(store)
+    await answers.prewarm()
+    read: list[int] = []
+    real_claims_at = store.claims_at
+
+    async def counting(seqs: Sequence[int]) -> dict[int, Claim]:
+        read.extend(seqs)
+        return await real_claims_at(seqs)
+
+    monkeypatch.setattr(store, "claims_at", counting)
+    page = await answers.page(Query("search", None, "korea"))
+    assert page.card.description.startswith("More than 7")
+    assert read == []
+    # After a change, the newest claims are read again at the next prewarm.
+    claim = await store.get_claim("kursk-recaptured")
+    await store.update_claim(
+        claim.model_copy(update={"status": "confirmed"}),
+        Editor(1, "ed"),
+        expected_version=claim.version,
+        kind="status",
+    )
+    await answers.prewarm()
+    assert len(read) == await store.claim_count()
 
 
 async def test_keystrokes_cannot_push_out_rendered_answers(store: Store) -> None:

@@ -102,6 +102,12 @@ class BriefingBot(commands.Bot):
             log.error("not syncing commands: %s failed to load", set(EXTENSIONS) - set(loaded))
         else:
             await self.sync_commands(force=self.force_sync)
+        try:
+            # The common answers and the newest claims, ready before anyone asks, and
+            # frozen below with the rest (they are most of what the collector would scan).
+            await self.answers.prewarm()
+        except Exception:  # answers are still built on demand
+            log.exception("could not prepare the common answers ahead of time")
         # What exists now (modules, pydantic schemas, the command tree) lives as long as the
         # process: keeping it out of the collector's full passes shortens the pauses that
         # land on answers. Before connecting, so no gateway session's objects are frozen

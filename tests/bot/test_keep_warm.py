@@ -66,3 +66,45 @@ async def test_unloading_the_cog_stops_the_loop(bot: BriefingBot) -> None:
     await bot.unload_extension("cogs.briefings")
     await asyncio.sleep(0)
     assert not loop.is_running()
+
+
+async def _set_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> BriefingBot:
+    """A bot through setup_hook, as on start, with command sync left out."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEFING_SEED", str(ROOT / "data" / "briefing.yaml"))
+    b = BriefingBot(load_settings())
+
+    async def no_sync(*, force: bool = False) -> bool:
+        return False
+
+    monkeypatch.setattr(b, "sync_commands", no_sync)
+    await b.setup_hook()
+    return b
+
+
+async def test_the_common_answers_are_ready_before_connecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = await _set_up(tmp_path, monkeypatch)
+    try:
+        topics = await b.store.list_topics()
+        assert len(b.answers) == 2 + 3 * len(topics) + 2
+    finally:
+        await b.close()
+
+
+async def test_a_failed_prewarm_on_start_is_logged_and_the_bot_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from briefing.answers import Answers
+
+    async def broken(self: Answers) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Answers, "prewarm", broken)
+    b = await _set_up(tmp_path, monkeypatch)
+    try:
+        assert "could not prepare the common answers ahead of time" in caplog.text
+        assert b.get_cog("Briefings") is not None
+    finally:
+        await b.close()

@@ -424,7 +424,7 @@ def store_fingerprint(claims: int) -> str:
 
 
 async def prebuilt_store(claims: int) -> Path:
-    """The generated store, cached in bench/results/ (building it takes ~45 s)."""
+    """The generated store, cached in bench/results/ (building it takes ~20 s)."""
     path = RESULTS / f"store-{claims}-{store_fingerprint(claims)}.db"
     if not path.exists():
         print(f"building {path.name} ({claims} claims; cached for later runs) ...")

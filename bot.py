@@ -108,10 +108,11 @@ class BriefingBot(commands.Bot):
             await self.answers.prewarm()
         except Exception:  # answers are still built on demand
             log.exception("could not prepare the common answers ahead of time")
-        # What exists now (modules, pydantic schemas, the command tree) lives as long as the
-        # process: keeping it out of the collector's full passes shortens the pauses that
-        # land on answers. Before connecting, so no gateway session's objects are frozen
-        # (a later session replaces them, and frozen cycles are never collected).
+        # What exists now (modules, pydantic schemas, the command tree; the prewarmed answers
+        # and claims until the data first changes, then freed by reference counting, as they
+        # hold no cycles) is kept out of the collector's full passes, which shortens the
+        # pauses that land on answers. Before connecting, so no gateway session's objects are
+        # frozen (a later session replaces them, and frozen cycles are never collected).
         gc.collect()
         gc.freeze()
 

@@ -189,12 +189,7 @@ class Answers:
     ) -> T:
         if table is None:  # not `table or ...`: an empty table is falsy
             table = self._answers
-        generation = await self.store.generation()
-        if generation != self._generation:
-            self._answers.clear()
-            self._suggestions.clear()
-            self._by_seq.clear()
-            self._generation = generation
+        generation = await self._sync()
         hit = table.get(key)  # answers are never None
         if hit is not None:
             return cast(T, hit)
@@ -202,6 +197,16 @@ class Answers:
         if self._generation == generation:  # not if the data moved on while building
             table.put(key, value)
         return value
+
+    async def _sync(self) -> int:
+        """The store's generation, having dropped everything remembered if it moved."""
+        generation = await self.store.generation()
+        if generation != self._generation:
+            self._answers.clear()
+            self._suggestions.clear()
+            self._by_seq.clear()
+            self._generation = generation
+        return generation
 
     async def page(self, query: Query, number: int = 1) -> Page:
         return await self._cached(
@@ -278,7 +283,7 @@ class Answers:
         A broad search lists its newest matches, drawn from the newest claims for most
         words; a claim new to the bot costs ~300 us to read and draw while a member waits.
         """
-        generation = await self.store.generation()
+        generation = await self._sync()
         if generation == self._warmed:
             return
         seqs = await self.store.newest_seqs(NEWEST_WARMED)

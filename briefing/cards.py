@@ -35,6 +35,8 @@ class CardField:
 
 @dataclass(frozen=True)
 class Card:
+    # A new attribute needs adding where a card is built field by field: Layout.fields_page
+    # (a test checks it against every attribute) and card_to_json / card_from_json.
     title: str = ""
     description: str = ""
     fields: tuple[CardField, ...] = ()

@@ -122,3 +122,109 @@ async def test_a_claim_replaced_by_another_program_is_drawn_fresh(
         )
     card = await Answers(seeded_store).claim("kursk-recaptured")
     assert "Replaced elsewhere." in card.description
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT OR REPLACE INTO topics(slug, title, summary, command, position) "
+        "SELECT slug, 'The fight', summary, command, position FROM topics WHERE slug = 'kursk'",
+        "REPLACE INTO topics(slug, title, summary, command, position) "
+        "SELECT slug, 'The fight', summary, command, position FROM topics WHERE slug = 'kursk'",
+    ],
+)
+async def test_a_topic_replaced_by_another_program_is_drawn_fresh(
+    seeded_store: Store, db_path: Path, sql: str
+) -> None:
+    with sqlite3.connect(db_path) as other:
+        other.execute(sql)
+    assert await seeded_store.kept_claim_card("kursk-recaptured") is None
+    reopened = await Store.open(db_path)
+    try:
+        kept = await reopened.kept_claim_card("kursk-recaptured")
+        assert kept is not None and kept.footer.startswith("Topic: The fight ·")
+    finally:
+        await reopened.close()
+
+
+async def test_a_claim_whose_topic_appears_later_is_drawn_with_its_title(
+    topic_store: Store, db_path: Path
+) -> None:
+    await topic_store.create_claim(draft("c-one"), EDITOR)
+    with sqlite3.connect(db_path) as other:  # foreign keys are off on a plain connection
+        other.execute("UPDATE claims SET topic = 'gamma' WHERE id = 'c-one'")
+    reopened = await Store.open(db_path)
+    try:
+        kept = await reopened.kept_claim_card("c-one")
+        assert kept is not None and kept.footer.startswith("Topic: gamma ·")  # no such topic
+        gamma = TOPIC.model_copy(update={"slug": "gamma", "title": "Gamma", "command": None})
+        await reopened.put_topic(gamma)
+        kept = await reopened.kept_claim_card("c-one")
+        assert kept is not None and kept.footer.startswith("Topic: Gamma ·")
+    finally:
+        await reopened.close()
+
+
+async def test_a_topic_saved_with_the_same_title_keeps_its_cards(
+    topic_store: Store, db_path: Path
+) -> None:
+    await topic_store.create_claim(draft("c-one"), EDITOR)
+    with sqlite3.connect(db_path) as other:  # a card that can only survive if not redrawn
+        other.execute("UPDATE claim_cards SET card = ?", (card_to_json(Card(title="kept")),))
+    await topic_store.put_topic(TOPIC.model_copy(update={"summary": "A new summary."}))
+    assert await topic_store.kept_claim_card("c-one") == Card(title="kept")
+
+
+async def test_a_claim_row_that_does_not_read_gets_no_card_and_the_store_opens(
+    seeded_store: Store, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with sqlite3.connect(db_path) as other:
+        other.execute("UPDATE claims SET stances = 'not json' WHERE id = 'kursk-recaptured'")
+    reopened = await Store.open(db_path)
+    try:
+        assert await reopened.kept_claim_card("kursk-recaptured") is None
+        assert "claim kursk-recaptured: no card kept" in caplog.text
+        assert await reopened.kept_claim_card("treaty-signed") is not None
+    finally:
+        await reopened.close()
+
+
+async def test_missing_cards_are_drawn_in_batches(
+    seeded_store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.store
+
+    monkeypatch.setattr(briefing.store, "CARD_BATCH", 5)
+    with sqlite3.connect(db_path) as other:
+        other.execute("DELETE FROM claim_cards")
+    batches: list[int] = []
+    real_draw = Store._draw_cards
+
+    async def counting(self: Store, db: object, **kwargs: object) -> int | None:
+        after = await real_draw(self, db, **kwargs)  # type: ignore[arg-type]
+        batches.append(len(batches))
+        return after
+
+    monkeypatch.setattr(Store, "_draw_cards", counting)
+    reopened = await Store.open(db_path)
+    try:
+        claims = await reopened.list_claims()
+        assert len(batches) == len(claims) // 5 + 1
+        for claim in claims:
+            assert await reopened.kept_claim_card(claim.id) == await drawn_now(reopened, claim)
+    finally:
+        await reopened.close()
+
+
+async def test_claim_answers_read_the_kept_card_without_drawing(
+    seeded_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.answers
+
+    kept = await seeded_store.kept_claim_card("kursk-recaptured")
+
+    def no_drawing(*args: object) -> Card:
+        raise AssertionError("drew a card that the store keeps")
+
+    monkeypatch.setattr(briefing.answers, "claim_card", no_drawing)
+    assert await Answers(seeded_store).claim("kursk-recaptured") == kept

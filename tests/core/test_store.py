@@ -162,7 +162,7 @@ async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
             await again.close()
 
 
-async def _keeps_nothing(*args: object) -> None:
+async def _keeps_nothing(*args: object, **kwargs: object) -> None:
     pass
 
 
@@ -187,6 +187,7 @@ async def test_migration_3_keeps_the_search_index_and_lists_newest_first(
     with monkeypatch.context() as then:
         then.setattr(Store, "_keep_card", staticmethod(_keeps_nothing))
         then.setattr(Store, "_draw_missing_cards", _keeps_nothing)
+        then.setattr(Store, "_draw_cards", _keeps_nothing)
         await _write_old_claims(db_path)
     # The index as versions 1-2 wrote it: rowid = seq, with the claim id stored.
     with sqlite3.connect(db_path) as conn:

@@ -7,6 +7,7 @@ Whatever goes in (huge titles, thousands of fields, multi-kilobyte footers, unic
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from urllib.parse import urlsplit
 
 import pytest
@@ -83,6 +84,26 @@ def cards(draw: st.DrawFn) -> Card:
 @given(cards())
 def test_a_card_survives_storage_as_json(card: Card) -> None:
     assert card_from_json(card_to_json(card)) == card
+
+
+def test_a_fields_page_carries_every_attribute_of_its_header() -> None:
+    header = Card(
+        title="Title",
+        description="Description",
+        footer="Footer",
+        url="https://example.com/",
+        color=0x123456,
+    )
+    # Every attribute but the page's own is set: one added to Card must be added here too.
+    own = {"fields", "footer"}
+    assert all(getattr(header, f.name) != f.default for f in fields(Card) if f.name not in own)
+    layout = Layout(header, "footer")
+    page = layout.fields_page([CardField("name", "value")], 1, 2)
+    for f in fields(Card):
+        if f.name not in own:
+            assert getattr(page, f.name) == getattr(layout.head, f.name)
+    assert page.fields == (CardField("name", "value"),)
+    assert page.footer == "Page 1/2 · footer"
 
 
 # -- fit_card -----------------------------------------------------------------------------

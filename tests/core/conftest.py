@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,20 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "briefing.db"
 
 
+@asynccontextmanager
+async def opened(db_path: Path) -> AsyncIterator[Store]:
+    """The store at `db_path`, open for the block (as another process would open it)."""
+    store = await Store.open(db_path)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
 @pytest.fixture
 async def store(db_path: Path) -> AsyncIterator[Store]:
-    s = await Store.open(db_path)
-    try:
+    async with opened(db_path) as s:
         yield s
-    finally:
-        await s.close()
 
 
 @pytest.fixture

@@ -25,6 +25,17 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     await opened.close()
 
 
+async def confirm(store: Store, claim_id: str) -> None:
+    """An editor marks the claim confirmed."""
+    claim = await store.get_claim(claim_id)
+    await store.update_claim(
+        claim.model_copy(update={"status": "confirmed"}),
+        Editor(1, "ed"),
+        expected_version=claim.version,
+        kind="status",
+    )
+
+
 async def test_repeated_answers_are_reused(store: Store) -> None:
     answers = Answers(store)
     first = await answers.page(Query("topic", "kursk"))
@@ -37,13 +48,7 @@ async def test_an_edit_shows_at_once(store: Store) -> None:
     answers = Answers(store)
     before = await answers.claim("kursk-recaptured")
     assert "DISPUTED" in before.description
-    claim = await store.get_claim("kursk-recaptured")
-    await store.update_claim(
-        claim.model_copy(update={"status": "confirmed"}),
-        Editor(1, "ed"),
-        expected_version=claim.version,
-        kind="status",
-    )
+    await confirm(store, "kursk-recaptured")
     after = await answers.claim("kursk-recaptured")
     assert "CONFIRMED" in after.description
     page = await answers.page(Query("disputed", "kursk"))
@@ -135,13 +140,7 @@ async def test_prewarm_reads_the_newest_claims_so_broad_searches_need_no_rows(
     assert page.card.description.startswith("More than 7")
     assert read == []
     # After a change, the newest claims are read again at the next prewarm.
-    claim = await store.get_claim("kursk-recaptured")
-    await store.update_claim(
-        claim.model_copy(update={"status": "confirmed"}),
-        Editor(1, "ed"),
-        expected_version=claim.version,
-        kind="status",
-    )
+    await confirm(store, "kursk-recaptured")
     await answers.prewarm()
     assert len(read) == await store.claim_count()
 

@@ -13,7 +13,7 @@ from briefing.models import Claim
 from briefing.present import claim_card
 from briefing.store import Store
 
-from .conftest import EDITOR, TOPIC, changed, draft
+from .conftest import EDITOR, TOPIC, changed, draft, opened
 
 
 async def drawn_now(store: Store, claim: Claim) -> Card:
@@ -67,12 +67,9 @@ async def test_a_claim_changed_by_another_program_is_drawn_fresh(
     assert await seeded_store.kept_claim_card("kursk-recaptured") is None
     assert "Rewritten elsewhere." in (await answers.claim("kursk-recaptured")).description
     # The next store to open draws the missing card.
-    reopened = await Store.open(db_path)
-    try:
+    async with opened(db_path) as reopened:
         kept = await reopened.kept_claim_card("kursk-recaptured")
         assert kept is not None and "Rewritten elsewhere." in kept.description
-    finally:
-        await reopened.close()
 
 
 async def test_a_topic_renamed_by_another_program_is_drawn_fresh(
@@ -97,12 +94,9 @@ async def test_cards_drawn_by_other_code_are_not_used_and_are_drawn_again(
     assert await seeded_store.kept_claim_card("kursk-recaptured") is None
     card = await Answers(seeded_store).claim("kursk-recaptured")
     assert card == await drawn_now(seeded_store, await seeded_store.get_claim("kursk-recaptured"))
-    reopened = await Store.open(db_path)
-    try:
+    async with opened(db_path) as reopened:
         for claim in await reopened.list_claims():
             assert await reopened.kept_claim_card(claim.id) == await drawn_now(reopened, claim)
-    finally:
-        await reopened.close()
 
 
 @pytest.mark.parametrize("typed", ["Kursk-Recaptured", " kursk-recaptured "])
@@ -139,12 +133,9 @@ async def test_a_topic_replaced_by_another_program_is_drawn_fresh(
     with sqlite3.connect(db_path) as other:
         other.execute(sql)
     assert await seeded_store.kept_claim_card("kursk-recaptured") is None
-    reopened = await Store.open(db_path)
-    try:
+    async with opened(db_path) as reopened:
         kept = await reopened.kept_claim_card("kursk-recaptured")
         assert kept is not None and kept.footer.startswith("Topic: The fight ·")
-    finally:
-        await reopened.close()
 
 
 async def test_a_claim_whose_topic_appears_later_is_drawn_with_its_title(
@@ -153,16 +144,13 @@ async def test_a_claim_whose_topic_appears_later_is_drawn_with_its_title(
     await topic_store.create_claim(draft("c-one"), EDITOR)
     with sqlite3.connect(db_path) as other:  # foreign keys are off on a plain connection
         other.execute("UPDATE claims SET topic = 'gamma' WHERE id = 'c-one'")
-    reopened = await Store.open(db_path)
-    try:
+    async with opened(db_path) as reopened:
         kept = await reopened.kept_claim_card("c-one")
         assert kept is not None and kept.footer.startswith("Topic: gamma ·")  # no such topic
         gamma = TOPIC.model_copy(update={"slug": "gamma", "title": "Gamma", "command": None})
         await reopened.put_topic(gamma)
         kept = await reopened.kept_claim_card("c-one")
         assert kept is not None and kept.footer.startswith("Topic: Gamma ·")
-    finally:
-        await reopened.close()
 
 
 async def test_a_topic_saved_with_the_same_title_keeps_its_cards(
@@ -180,13 +168,10 @@ async def test_a_claim_row_that_does_not_read_gets_no_card_and_the_store_opens(
 ) -> None:
     with sqlite3.connect(db_path) as other:
         other.execute("UPDATE claims SET stances = 'not json' WHERE id = 'kursk-recaptured'")
-    reopened = await Store.open(db_path)
-    try:
+    async with opened(db_path) as reopened:
         assert await reopened.kept_claim_card("kursk-recaptured") is None
         assert "claim kursk-recaptured: no card kept" in caplog.text
         assert await reopened.kept_claim_card("treaty-signed") is not None
-    finally:
-        await reopened.close()
 
 
 async def test_missing_cards_are_drawn_in_batches(
@@ -206,14 +191,11 @@ async def test_missing_cards_are_drawn_in_batches(
         return after
 
     monkeypatch.setattr(Store, "_draw_cards", counting)
-    reopened = await Store.open(db_path)
-    try:
+    async with opened(db_path) as reopened:
         claims = await reopened.list_claims()
         assert len(batches) == len(claims) // 5 + 1
         for claim in claims:
             assert await reopened.kept_claim_card(claim.id) == await drawn_now(reopened, claim)
-    finally:
-        await reopened.close()
 
 
 async def test_claim_answers_read_the_kept_card_without_drawing(

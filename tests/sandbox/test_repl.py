@@ -16,20 +16,18 @@ from typing import Any
 import pytest
 
 from sandbox import repl
-from sandbox.repl import (
-    Answer,
+from sandbox.repl import world as repl_world
+from sandbox.repl.drawing import (
     Names,
-    SandboxError,
-    Session,
-    describe_commands,
     format_timestamp,
-    parse_invocation,
     plain_text,
     relative_time,
     render_buttons,
     render_message,
-    resolve_command,
 )
+from sandbox.repl.parsing import SandboxError, describe_commands, parse_invocation, resolve_command
+from sandbox.repl.session import Session
+from sandbox.repl.world import Answer
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = 86400
@@ -307,11 +305,11 @@ def test_a_bot_that_cannot_start_shows_its_log(
     crash = tmp_path / "crash.py"
     crash.write_text("print('starting up')\nraise SystemExit('bad value for BRIEFING_X')\n")
 
-    class CrashingBot(repl.BotProcess):
+    class CrashingBot(repl_world.BotProcess):
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(script=crash, **kwargs)
 
-    monkeypatch.setattr(repl, "BotProcess", CrashingBot)
+    monkeypatch.setattr(repl_world, "BotProcess", CrashingBot)
     assert repl.main([]) == 1
     err = capsys.readouterr().err
     assert "The bot exited during start-up (exit code 1)" in err

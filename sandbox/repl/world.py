@@ -1,0 +1,372 @@
+"""The sandbox's world: the emulator and the bot process, on an event loop in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import threading
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sandbox.emulator import (
+    ChannelSpec,
+    CommandNotFound,
+    Emulator,
+    GuildSpec,
+    InteractionResult,
+    MemberSpec,
+    RoleSpec,
+)
+from sandbox.launcher import SANDBOX_TOKEN, BotProcess
+from sandbox.repl.drawing import Names
+from sandbox.repl.parsing import Invocation, SandboxError, option_usage, resolve_command
+
+T = TypeVar("T")
+
+GUILD_NAME = "Sandbox News"
+CHANNELS = ("general", "digests")
+EDITOR_ROLE = "editor"
+MANAGE_GUILD = 0x20
+MANAGE_MESSAGES = 0x2000
+STARTUP_TIMEOUT = 30.0
+
+
+@dataclass
+class Answer:
+    """What the member sees after one interaction, copied out of the emulator's state."""
+
+    response_type: int | None
+    messages: list[tuple[dict[str, Any], str]]  # (message, note such as "updated")
+    modal: dict[str, Any] | None
+    result: InteractionResult
+
+
+class World:
+    """The emulator and the bot process on an event loop in a background thread.
+
+    Every method that touches the emulator runs on that loop (via `call`), because the loop
+    mutates the same dictionaries while it serves the bot.
+    """
+
+    def __init__(self, role: str, workdir: Path) -> None:
+        self.role = role
+        self.workdir = workdir
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.emu: Emulator | None = None
+        self.bot: BotProcess | None = None
+        self.guild = GuildSpec(
+            GUILD_NAME,
+            channels=[ChannelSpec(name) for name in CHANNELS],
+            roles=[RoleSpec(EDITOR_ROLE, permissions=MANAGE_MESSAGES)],
+        )
+        self._you: MemberSpec | None = None
+        self.seen_posts: set[str] = set()
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "bot.log"
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        """Run a coroutine on the world's loop and wait for its result here."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def read(self, fn: Callable[[], T]) -> T:
+        """Run a plain function on the loop thread (a consistent view of the emulator)."""
+
+        async def run() -> T:
+            return fn()
+
+        return self.call(run())
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Emulator up, bot started and synced; raises SandboxError with the log tail if not."""
+        self.thread.start()
+        self.call(self._start())
+
+    async def _start(self) -> None:
+        emu = self.emu = Emulator(SANDBOX_TOKEN, guilds=[self.guild], bot_name="Briefing Bot")
+        await emu.start()
+        editor = self.guild.role(EDITOR_ROLE)
+        emu.add_member(self.guild.id, emu.owner)
+        self._you = self._add_you(emu)
+        self.bot = BotProcess(
+            api_base=emu.api_base,
+            gateway_url=emu.gateway_url,
+            database=self.workdir / "briefing.db",
+            log_path=self.log_path,
+            extra_env={
+                "BRIEFING_HOME_GUILD_IDS": str(self.guild.id),
+                "BRIEFING_EDITOR_ROLE_IDS": str(editor.id),
+            },
+            own_session=True,
+        )
+        await self.bot.start()
+        bot = self.bot
+
+        def up() -> bool:
+            ready = emu.gateway.current is not None and bool(emu.gateway.guilds_sent)
+            synced = bool(emu.global_commands) or any(emu.guild_commands.values())
+            return (ready and synced) or bot.returncode is not None
+
+        try:
+            await emu.wait_until(up, STARTUP_TIMEOUT, "the bot to sync and connect")
+        except TimeoutError:
+            raise SandboxError(f"The bot did not come up within {STARTUP_TIMEOUT:.0f} s.") from None
+        if bot.returncode is not None:
+            raise SandboxError(f"The bot exited during start-up (exit code {bot.returncode}).")
+
+    def _add_you(self, emu: Emulator) -> MemberSpec:
+        if self.role == "editor":
+            return emu.add_member(self.guild.id, "you", roles=[EDITOR_ROLE])
+        if self.role == "admin":
+            return emu.add_member(self.guild.id, "you", permissions=MANAGE_GUILD)
+        return emu.add_member(self.guild.id, "you")
+
+    def stop(self) -> None:
+        """Bot first (SIGINT, clean shutdown), then the emulator, then the loop."""
+        if self.thread.is_alive():
+            try:
+                self.call(self._stop(), timeout=30)
+            finally:
+                self.loop.call_soon_threadsafe(self.loop.stop)
+                self.thread.join(timeout=10)
+        if not self.loop.is_running():
+            self.loop.close()
+
+    async def _stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.stop()
+        if self.emu is not None:
+            await self.emu.stop()
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no log was written)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def bot_exit_code(self) -> int | None:
+        return self.read(lambda: self.bot.returncode if self.bot else None)
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    @property
+    def you(self) -> MemberSpec:
+        """The member at the prompt, as chosen with --as."""
+        if self._you is None:
+            raise RuntimeError("the world is not started")
+        return self._you
+
+    @property
+    def api_base(self) -> str:
+        return self._emu.api_base
+
+    @property
+    def _emu(self) -> Emulator:
+        if self.emu is None:
+            raise RuntimeError("the world is not started")
+        return self.emu
+
+    def catalog(self, in_dm: bool = False) -> list[dict[str, Any]]:
+        """The command JSON the bot synced, as seen in the guild (or in a DM)."""
+        gid = None if in_dm else self.guild.id
+        return self.read(lambda: [copy.deepcopy(c.data) for c in self._emu.commands_for(gid)])
+
+    def names(self) -> Names:
+        def collect() -> Names:
+            return Names(
+                users={u.id: u.username for u in self._emu.users.values()},
+                channels={c.id: c.name for c in self.guild.channels},
+                roles={r.id: r.name for r in self.guild.roles},
+            )
+
+        return self.read(collect)
+
+    def member(self, name: str) -> MemberSpec:
+        """A member of the sandbox guild by name, created (as a plain member) if new."""
+
+        def find_or_add() -> MemberSpec:
+            for member in self.guild.members.values():
+                if member.user.username.lower() == name.lower() and not member.user.bot:
+                    return member
+            return self._emu.add_member(self.guild.id, name)
+
+        return self.read(find_or_add)
+
+    def message(self, message_id: int) -> dict[str, Any] | None:
+        return self.read(lambda: copy.deepcopy(self._emu.find_message(message_id)))
+
+    def member_names(self) -> list[str]:
+        return self.read(
+            lambda: sorted(m.user.username for m in self.guild.members.values() if not m.user.bot)
+        )
+
+    def channel_names(self) -> list[str]:
+        return [c.name for c in self.guild.channels]
+
+    def _coerce(self, option: dict[str, Any], raw: str) -> Any:
+        """Typed text to what the emulator sends for this option type."""
+        kind, name = int(option["type"]), option["name"]
+        choices = option.get("choices") or []
+        if choices:
+            for choice in choices:
+                if raw.lower() in (str(choice["value"]).lower(), str(choice["name"]).lower()):
+                    return choice["value"]
+            listing = ", ".join(str(c["value"]) for c in choices)
+            raise SandboxError(f"{name} must be one of: {listing}.")
+        try:
+            if kind == 4:
+                return int(raw)
+            if kind == 10:
+                return float(raw)
+        except ValueError:
+            raise SandboxError(f"{name} must be a number, not {raw!r}.") from None
+        if kind == 5:
+            if raw.lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+                return raw.lower() in ("true", "yes", "on", "1")
+            raise SandboxError(f"{name} must be true or false.")
+        if kind == 7:
+            return self._lookup(self.guild.channels, raw.lstrip("#"), "channel")
+        if kind == 6:
+            return self._lookup(list(self.guild.members.values()), raw.lstrip("@"), "member")
+        if kind == 8:
+            return self._lookup(self.guild.roles, raw.lstrip("@"), "role")
+        if kind == 9:
+            things = [*self.guild.members.values(), *self.guild.roles]
+            return self._lookup(things, raw.lstrip("@"), "member or role")
+        if kind == 11:
+            raise SandboxError("File options are not supported in the sandbox.")
+        return raw
+
+    @staticmethod
+    def _lookup(things: Sequence[Any], key: str, what: str) -> Any:
+        for thing in things:
+            label = thing.user.username if isinstance(thing, MemberSpec) else thing.name
+            if key.lower() in (label.lower(), str(thing.id)):
+                return thing
+        raise SandboxError(f"There is no {what} called {key!r} in {GUILD_NAME}.")
+
+    def _place(self, actor: MemberSpec, in_dm: bool) -> dict[str, Any]:
+        if in_dm:
+            return {"user": actor.user, "guild_id": None}
+        return {"user": actor, "guild_id": self.guild.id, "channel_id": self.guild.channels[0].id}
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def run(self, actor: MemberSpec, inv: Invocation, in_dm: bool) -> Answer:
+        return self.call(self._run(actor, inv, in_dm))
+
+    async def _run(self, actor: MemberSpec, inv: Invocation, in_dm: bool) -> Answer:
+        catalog = [c.data for c in self._emu.commands_for(None if in_dm else self.guild.id)]
+        name, options = resolve_command(catalog, inv.path)
+        values = self._values(name, options, inv.options)
+        try:
+            result = await self._emu.run_command(
+                name=name, options=values, **self._place(actor, in_dm)
+            )
+        except PermissionError as exc:
+            raise SandboxError(f"Discord would not offer /{name} to you here ({exc}).") from None
+        except (ValueError, CommandNotFound) as exc:
+            raise SandboxError(f"Discord would refuse this: {exc}.") from None
+        return self._answer(result)
+
+    def _values(
+        self, name: str, options: list[dict[str, Any]], typed: dict[str, str], focused: str = ""
+    ) -> dict[str, Any]:
+        """Typed option text to values; autocomplete (`focused`) may leave out required ones."""
+        by_name = {o["name"]: o for o in options}
+        values: dict[str, Any] = {}
+        for key, raw in typed.items():
+            if key not in by_name:
+                known = ", ".join(by_name) or "none"
+                raise SandboxError(f"/{name} has no option {key!r} (options: {known}).")
+            values[key] = raw if key == focused else self._coerce(by_name[key], raw)
+        missing = [o for o in options if o.get("required") and o["name"] not in typed]
+        if missing and not focused:
+            raise SandboxError(f"/{name} needs {' '.join(map(option_usage, missing))}.")
+        return values
+
+    def autocomplete(
+        self, actor: MemberSpec, inv: Invocation, in_dm: bool
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """(focused option, the bot's choices) for the line's last option."""
+        return self.call(self._autocomplete(actor, inv, in_dm))
+
+    async def _autocomplete(
+        self, actor: MemberSpec, inv: Invocation, in_dm: bool
+    ) -> tuple[str, list[dict[str, Any]]]:
+        catalog = [c.data for c in self._emu.commands_for(None if in_dm else self.guild.id)]
+        name, options = resolve_command(catalog, inv.path)
+        focused = inv.last_option or next(
+            (o["name"] for o in options if o.get("autocomplete")), None
+        )
+        option = next((o for o in options if o["name"] == focused), None)
+        if option is None or not option.get("autocomplete"):
+            if option is not None and option.get("choices"):
+                return option["name"], list(option["choices"])
+            raise SandboxError(f"/{name} has no autocomplete for {focused or 'any option'}.")
+        typed = {**inv.options, option["name"]: inv.options.get(option["name"], "")}
+        values = self._values(name, options, typed, focused=option["name"])
+        place = self._place(actor, in_dm)
+        choices = await self._emu.autocomplete(
+            name=name, options=values, focused=option["name"], **place
+        )
+        return option["name"], choices
+
+    def press(self, actor: MemberSpec, message_id: int, custom_id: str) -> Answer:
+        async def press() -> Answer:
+            try:
+                result = await self._emu.press_button(
+                    user=actor, message=message_id, custom_id=custom_id
+                )
+            except PermissionError:
+                raise SandboxError("That button is disabled.") from None
+            except LookupError as exc:
+                raise SandboxError(f"Cannot press that: {exc}.") from None
+            return self._answer(result)
+
+        return self.call(press())
+
+    def submit(self, actor: MemberSpec, answer: Answer, values: dict[str, str]) -> Answer:
+        async def submit() -> Answer:
+            result = await self._emu.submit_modal(user=actor, modal=answer.result, values=values)
+            return self._answer(result)
+
+        return self.call(submit())
+
+    def _answer(self, result: InteractionResult) -> Answer:
+        record = result.record
+        messages: list[tuple[dict[str, Any], str]] = []
+        if record.response_type == 7 or (record.response_type == 6 and record.original_edits):
+            if result.message is not None:
+                messages.append((copy.deepcopy(result.message), "updated"))
+        elif result.message is not None:
+            messages.append((copy.deepcopy(result.message), ""))
+        messages.extend((copy.deepcopy(m), "") for m in result.followups)
+        modal = copy.deepcopy(result.modal) if record.response_type == 9 else None
+        return Answer(record.response_type, messages, modal, result)
+
+    def new_posts(self, channel: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """Bot posts (not interaction answers) not shown yet, oldest first."""
+
+        def collect() -> list[tuple[str, dict[str, Any]]]:
+            found = []
+            for chan in self.guild.channels:
+                if channel is not None and chan.name != channel:
+                    continue
+                for msg in self._emu.channel_messages(chan.id):
+                    if "interaction_metadata" in msg or msg["id"] in self.seen_posts:
+                        continue
+                    found.append((chan.name, copy.deepcopy(msg)))
+            return found
+
+        return self.read(collect)
+
+    def mark_seen(self, posts: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        self.seen_posts.update(msg["id"] for _, msg in posts)

@@ -13,6 +13,7 @@ from aiohttp import web
 from .faults import FaultQueue
 from .gateway import INTENT_DIRECT_MESSAGES, INTENT_GUILD_MESSAGES, Gateway, Session
 from .ratelimit import RateLimitConfig, RateLimiter
+from .rest import RestApi
 from .schema import SchemaValidator
 from .state import (
     ALL_PERMISSIONS,
@@ -103,8 +104,6 @@ class EmulatorServer:
         return f"ws://{self.host}:{self.port}/"
 
     async def start(self) -> None:
-        from .rest import RestApi
-
         self._stopping = asyncio.Event()
         rest = RestApi(self)
         app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=self._middlewares())
@@ -334,7 +333,7 @@ class EmulatorServer:
             att_id = self.snowflakes.next()
             self.files[att_id] = data
             url = f"http://{self.host}:{self.port}/attachments/{att_id}/{filename}"
-            meta = next(
+            meta: dict[str, Any] = next(
                 (a for a in body.get("attachments") or [] if str(a.get("id")) == str(i)), {}
             )
             out.append(

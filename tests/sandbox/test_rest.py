@@ -127,6 +127,22 @@ async def test_channel_access(emu: Emulator, http: aiohttp.ClientSession) -> Non
             assert (r.status, (await r.json())["code"]) == (status, code)
 
 
+async def test_a_message_with_an_attachment_is_stored_and_served(
+    emu: Emulator, http: aiohttp.ClientSession
+) -> None:
+    form = aiohttp.FormData()
+    form.add_field("payload_json", '{"content": "see attached"}', content_type="application/json")
+    form.add_field("files[0]", b"briefing,export", filename="claims.csv", content_type="text/csv")
+    async with http.post(f"channels/{_general(emu)}/messages", data=form) as r:
+        assert r.status == 200, await r.text()
+        sent = await r.json()
+    assert sent["content"] == "see attached"
+    [attachment] = sent["attachments"]
+    assert attachment["filename"] == "claims.csv"
+    async with http.get(attachment["url"]) as r:
+        assert await r.read() == b"briefing,export"
+
+
 async def test_nonce_enforced(emu: Emulator, http: aiohttp.ClientSession) -> None:
     payload = {"content": "once", "nonce": "abc", "enforce_nonce": True}
     ids = []

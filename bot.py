@@ -24,17 +24,23 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from briefing.answers import Answers
+from briefing.answers import AnswerCache
 from briefing.errors import BriefingError, SettingsError
 from briefing.seed import read_seed
 from briefing.settings import Settings, load_settings
 from briefing.store import Store
+from cogs._bot import BotAnswers
 from cogs._errors import report
+from cogs._finish import ForDiscord
+from cogs._views import PageButton
 
 log = logging.getLogger("briefing")
 
 EXTENSIONS: tuple[str, ...] = ("cogs.briefings", "cogs.health")
 TREE_HASH_KEY = "command_tree_sha256:{app}"
+# How soon after a change (by an editor here, or another process) the common answers are
+# rendered again, before anyone asks.
+KEEP_WARM_SECONDS = 5.0
 
 
 class BriefingTree(app_commands.CommandTree["BriefingBot"]):
@@ -45,7 +51,7 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
 
 
 class BriefingBot(commands.Bot):
-    """The bot. `store` is open from `setup_hook` until `close`."""
+    """The bot. `store` and `answers` are set up in `setup_hook` and last until `close`."""
 
     def __init__(self, settings: Settings, *, force_sync: bool = False) -> None:
         # Slash commands need no privileged intents; `guilds` keeps channels and roles cached.
@@ -65,7 +71,8 @@ class BriefingBot(commands.Bot):
         self.settings = settings
         self.force_sync = force_sync
         self._store: Store | None = None
-        self._answers: Answers | None = None
+        self._answers: BotAnswers | None = None
+        self._keep_warm: asyncio.Task[None] | None = None
 
     @property
     def store(self) -> Store:
@@ -74,14 +81,17 @@ class BriefingBot(commands.Bot):
         return self._store
 
     @property
-    def answers(self) -> Answers:
+    def answers(self) -> BotAnswers:
         if self._answers is None:
             raise RuntimeError("answers are set up in setup_hook")
         return self._answers
 
     def use_store(self, store: Store) -> None:
         self._store = store
-        self._answers = Answers(store)
+        self._answers = AnswerCache(store, ForDiscord())
+
+    async def claims_stored(self) -> int:
+        return await self.store.claim_count()
 
     async def setup_hook(self) -> None:
         try:
@@ -93,8 +103,6 @@ class BriefingBot(commands.Bot):
         if await self.store.claim_count() == 0:
             if await self.store.load_seed(read_seed(self.settings.seed)):
                 log.info("loaded the curated seed from %s", self.settings.seed)
-        from cogs._views import PageButton
-
         self.add_dynamic_items(PageButton)
         loaded = await self.load_extensions(EXTENSIONS)
         if len(loaded) < len(EXTENSIONS):
@@ -115,6 +123,7 @@ class BriefingBot(commands.Bot):
         # frozen (a later session replaces them, and frozen cycles are never collected).
         gc.collect()
         gc.freeze()
+        self._keep_warm = asyncio.create_task(self.answers.keep_warm(KEEP_WARM_SECONDS))
 
     async def load_extensions(self, names: Sequence[str]) -> list[str]:
         """Load each extension; one that fails is logged and skipped. Returns those loaded."""
@@ -144,6 +153,9 @@ class BriefingBot(commands.Bot):
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
+        if self._keep_warm is not None:
+            self._keep_warm.cancel()
+            self._keep_warm = None
         await super().close()
         if self._store is not None:
             await self._store.close()

@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
 from briefing.models import (  # noqa: E402
     STANCE_KINDS,
     Actor,
+    Briefing,
     ClaimDraft,
     EventDate,
     Figure,
@@ -33,7 +34,7 @@ from briefing.models import (  # noqa: E402
     Stance,
     Status,
 )
-from briefing.seed import Seed, read_seed  # noqa: E402
+from briefing.seed import read_seed  # noqa: E402
 from briefing.store import Store  # noqa: E402
 
 SEED_FILE = ROOT / "data" / "briefing.yaml"
@@ -140,7 +141,7 @@ def _stance(rng: random.Random, actors: list[Actor]) -> Stance:
     )
 
 
-def generate(count: int, random_seed: int = DEFAULT_RANDOM_SEED) -> Seed:
+def generate(count: int, random_seed: int = DEFAULT_RANDOM_SEED) -> Briefing:
     """The curated seed plus generated claims up to `count` claims in total."""
     real = read_seed(SEED_FILE)
     rng = random.Random(random_seed)
@@ -180,7 +181,7 @@ def generate(count: int, random_seed: int = DEFAULT_RANDOM_SEED) -> Seed:
             )
         )
         ids.append(claim_id)
-    return Seed(real.topics, tuple(claims))
+    return Briefing(real.topics, tuple(claims))
 
 
 def remove_database(path: Path) -> None:

@@ -35,26 +35,3 @@ class Lru(Generic[K, V]):
 
     def clear(self) -> None:
         self._items.clear()
-
-
-T = TypeVar("T")
-
-
-class ByIdentity(Generic[T, V]):
-    """Values remembered per object, found by the object's identity (its id()), not by
-    hashing its contents: a cheap lookup for big immutable objects that are handed out again
-    and again, such as cached cards and claim models. Safe because each entry holds its
-    object, so that id() cannot pass to another object while the entry is remembered."""
-
-    def __init__(self, size: int) -> None:
-        self._items: Lru[tuple[int, Hashable], tuple[T, V]] = Lru(size)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, obj: T, variant: Hashable = None) -> V | None:
-        hit = self._items.get((id(obj), variant))
-        return hit[1] if hit is not None and hit[0] is obj else None
-
-    def put(self, obj: T, value: V, variant: Hashable = None) -> None:
-        self._items.put((id(obj), variant), (obj, value))

@@ -1,18 +1,19 @@
 """The briefing's data model: topics, attributed claims, and their revision history.
 
 Size limits here are chosen so that any claim the store can hold renders inside one embed
-field page (see `briefing.limits`); the renderer still truncates defensively.
+page (see `briefing.render.cards`); the renderer still truncates defensively. Nothing here
+renders: models are what the store holds and every other layer reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any, Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from briefing.cards import is_web_url
 
 Status = Literal["confirmed", "reported", "disputed", "denied", "false", "superseded"]
 STATUSES: tuple[Status, ...] = (
@@ -45,6 +46,24 @@ MAX_STATEMENT = 300
 MAX_QUOTE = 300
 MAX_STANCES = 8
 MAX_SOURCES = 5
+
+
+_WEB_URL = re.compile(r"https?://\S+")
+# Most URLs are plainly fine: a scheme, a host of letters, digits, dots and dashes, perhaps a
+# port, then a path. Those need no parsing, and every source of every claim read is checked.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#]\S*)?")
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host: what Discord accepts in an embed."""
+    if _PLAIN_WEB_URL.fullmatch(url):
+        return True
+    if not _WEB_URL.fullmatch(url):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
 
 
 class _Frozen(BaseModel):
@@ -256,6 +275,21 @@ class Claim(ClaimDraft):
     updated_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Editor:
+    """Who made a change: a Discord user, or a tool such as the seed loader."""
+
+    id: int | None
+    name: str
+
+
+def claim_diff(before: ClaimDraft | None, after: ClaimDraft) -> dict[str, Any]:
+    """Changed fields as {field: [old, new]} in JSON form (old is null on create)."""
+    new = after.model_dump(mode="json", include=set(ClaimDraft.model_fields))
+    old = before.model_dump(mode="json", include=set(ClaimDraft.model_fields)) if before else {}
+    return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+
+
 class Revision(_Frozen):
     """One append-only entry in a claim's history. A revert is a new revision."""
 
@@ -273,3 +307,11 @@ class Revision(_Frozen):
 class StatusCount(_Frozen):
     status: Status
     count: int
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A whole briefing as a curated file holds it: its topics, then its claims."""
+
+    topics: tuple[Topic, ...]
+    claims: tuple[ClaimDraft, ...]

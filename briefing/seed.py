@@ -15,7 +15,6 @@ Format (see README "The data file"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +22,9 @@ import yaml
 from pydantic import ValidationError
 
 from briefing.errors import SeedError
-from briefing.models import Actor, ClaimDraft, Source, Topic
+from briefing.models import Actor, Briefing, ClaimDraft, Source, Topic
 
 SEED_FORMAT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Seed:
-    topics: tuple[Topic, ...]
-    claims: tuple[ClaimDraft, ...]
 
 
 def _loc(err: Any) -> str:
@@ -116,7 +109,7 @@ def _list(value: Any, where: str, name: str) -> list[Any]:
     return value
 
 
-def parse_seed(text: str, path: Path) -> Seed:
+def parse_seed(text: str, path: Path) -> Briefing:
     """Validate a whole seed document; raise `SeedError` naming file, entry and field."""
     doc = _load_yaml(text, path)
     if not isinstance(doc, dict):
@@ -183,7 +176,7 @@ def parse_seed(text: str, path: Path) -> Seed:
             raise SeedError(
                 f"{path}: claim '{c.id}': field superseded_by: unknown claim '{c.superseded_by}'"
             )
-    return Seed(tuple(topics), tuple(claims))
+    return Briefing(tuple(topics), tuple(claims))
 
 
 def _unique(values: list[str], path: Path, what: str) -> None:
@@ -194,7 +187,7 @@ def _unique(values: list[str], path: Path, what: str) -> None:
         seen.add(v)
 
 
-def read_seed(path: Path) -> Seed:
+def read_seed(path: Path) -> Briefing:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import discord
 
-from briefing.cards import Card, fit_card
-from briefing.lru import ByIdentity
-
-# Cached answers hand out the same Card object again and again; converting it each time cost
-# ~20 us of every cached answer, and even hashing a card to look it up reads all its text.
-# discord.py only reads an embed it sends, so one is shared per card object.
-_embeds: ByIdentity[Card, discord.Embed] = ByIdentity(1024)
+from briefing.render.cards import Card, fit_card
 
 
 def to_embed(card: Card) -> discord.Embed:
-    """Convert a card; `fit_card` has already held it to Discord's limits."""
-    embed = _embeds.get(card)
-    if embed is None:
-        embed = _convert(card)
-        _embeds.put(card, embed)
-    return embed
-
-
-def _convert(card: Card) -> discord.Embed:
+    """Convert a card, held to Discord's limits (`fit_card` passes a fitting card as it is)."""
     card = fit_card(card)
     embed = discord.Embed(
         title=card.title or None,

@@ -9,8 +9,8 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from briefing.cards import CONTENT_MAX, clip
 from briefing.errors import BriefingError
+from briefing.render.cards import CONTENT_MAX, clip
 from cogs._reply import PENDING_KEY
 
 log = logging.getLogger("briefing.errors")

@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -22,7 +23,9 @@ PENDING_KEY = "briefing_deferred_pending"
 
 
 @dataclass(frozen=True)
-class Answer:
+class Reply:
+    """What an answer is sent as: an embed, and page buttons when it has more pages."""
+
     embed: discord.Embed
     view: discord.ui.View | None = None
 
@@ -34,13 +37,13 @@ def seconds_left(interaction: discord.Interaction) -> float:
     return RESPONSE_DEADLINE - (time.time() - created)
 
 
-async def reply(interaction: discord.Interaction, build: Awaitable[Answer]) -> None:
+async def reply(interaction: discord.Interaction, build: Awaitable[Reply]) -> None:
     """Send `build`'s answer, deferring first if it is not ready in time.
 
     A timer, not a task race: the common fast answer costs one cancelled timer.
     """
     loop = asyncio.get_running_loop()
-    deferral: asyncio.Future[object] | None = None
+    deferral: asyncio.Task[Any] | None = None
 
     def defer() -> None:
         nonlocal deferral

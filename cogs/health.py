@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 from discord.ext import commands
 
-if TYPE_CHECKING:
-    from bot import BriefingBot
+from cogs._bot import briefed
 
 log = logging.getLogger(__name__)
 
 
 class Health(commands.Cog):
-    def __init__(self, bot: BriefingBot, port: int) -> None:
+    def __init__(self, bot: commands.Bot, port: int) -> None:
         self.bot = bot
         self.port = port
         self.runner: web.AppRunner | None = None
@@ -55,7 +53,7 @@ class Health(commands.Cog):
     async def healthz(self, request: web.Request) -> web.Response:
         connected = self.connected and not self.bot.is_closed()
         try:
-            claims: int | None = await self.bot.store.claim_count()
+            claims: int | None = await briefed(self.bot).claims_stored()
         except Exception:
             claims = None
         latency = self.bot.latency
@@ -69,6 +67,7 @@ class Health(commands.Cog):
         return web.json_response(body, status=200 if healthy else 503)
 
 
-async def setup(bot: BriefingBot) -> None:
-    if bot.settings.health_port is not None:
-        await bot.add_cog(Health(bot, bot.settings.health_port))
+async def setup(bot: commands.Bot) -> None:
+    port = briefed(bot).settings.health_port
+    if port is not None:
+        await bot.add_cog(Health(bot, port))

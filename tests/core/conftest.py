@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from briefing.models import ClaimDraft, Topic
+from briefing.models import ClaimDraft, Editor, Topic
 from briefing.seed import read_seed
-from briefing.store import Editor, Store
+from briefing.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_PATH = ROOT / "data" / "briefing.yaml"
-MIGRATIONS_DIR = ROOT / "briefing" / "migrations"
+MIGRATIONS_DIR = ROOT / "briefing" / "store" / "migrations"
 
 EDITOR = Editor(42, "Ada")
 TOPIC = Topic(slug="alpha", title="Alpha", summary="The alpha topic.", command="alpha", position=1)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing.answers import Answers, Query
+from briefing.answers import AnswerCache
 from briefing.errors import NotFound
-from briefing.models import Claim
+from briefing.models import Claim, Editor
+from briefing.queries import Query
 from briefing.seed import read_seed
-from briefing.store import Editor, Store
+from briefing.store import Store
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "briefing.yaml"
 
@@ -37,7 +38,7 @@ async def confirm(store: Store, claim_id: str) -> None:
 
 
 async def test_repeated_answers_are_reused(store: Store) -> None:
-    answers = Answers(store)
+    answers = AnswerCache(store)
     first = await answers.page(Query("topic", "kursk"))
     assert await answers.page(Query("topic", "kursk")) is first
     assert await answers.claim("kursk-recaptured") is await answers.claim("kursk-recaptured")
@@ -45,7 +46,7 @@ async def test_repeated_answers_are_reused(store: Store) -> None:
 
 
 async def test_an_edit_shows_at_once(store: Store) -> None:
-    answers = Answers(store)
+    answers = AnswerCache(store)
     before = await answers.claim("kursk-recaptured")
     assert "DISPUTED" in before.description
     await confirm(store, "kursk-recaptured")
@@ -56,7 +57,7 @@ async def test_an_edit_shows_at_once(store: Store) -> None:
 
 
 async def test_another_process_writing_is_seen_at_once(store: Store, tmp_path: Path) -> None:
-    answers = Answers(store)
+    answers = AnswerCache(store)
     assert "treaty" in [t.slug for t in await answers.topics()]
     with sqlite3.connect(tmp_path / "answers.db") as other:
         other.execute("UPDATE topics SET title = 'The pact' WHERE slug = 'treaty'")
@@ -64,7 +65,7 @@ async def test_another_process_writing_is_seen_at_once(store: Store, tmp_path: P
 
 
 async def test_errors_are_not_cached(store: Store) -> None:
-    answers = Answers(store)
+    answers = AnswerCache(store)
     with pytest.raises(Exception, match="no claim with id `nope`"):
         await answers.claim("nope")
     with pytest.raises(Exception, match="no claim with id `nope`"):
@@ -72,7 +73,7 @@ async def test_errors_are_not_cached(store: Store) -> None:
 
 
 async def test_the_cache_is_bounded(store: Store) -> None:
-    answers = Answers(store, size=3)
+    answers = AnswerCache(store, size=3)
     for claim_id in ["kursk-recaptured", "treaty-signed", "nk-troops-deployed", "nk-casualties"]:
         await answers.claim(claim_id)
     assert len(answers) == 3
@@ -81,20 +82,20 @@ async def test_the_cache_is_bounded(store: Store) -> None:
 async def test_broad_searches_list_the_newest_and_say_so(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefing.answers
+    import briefing.queries
 
-    ranked = await Answers(store).page(Query("search", None, "korea"))
+    ranked = await AnswerCache(store).page(Query("search", None, "korea"))
     assert "best match first" in ranked.card.description
     matches = len((await store.search_hits("korea")).seqs)
-    monkeypatch.setattr(briefing.answers, "SEARCH_LISTED", 7)
+    monkeypatch.setattr(briefing.queries, "SEARCH_LISTED", 7)
     assert matches > 7
-    broad = await Answers(store).page(Query("search", None, "korea"))
+    broad = await AnswerCache(store).page(Query("search", None, "korea"))
     assert broad.card.description.startswith("More than 7 claims match “korea”; the newest 7")
     assert "Add words to narrow it down" in broad.card.description
     assert broad.pages == 2  # 7 listed, 6 a page
     newest = await store.search("korea", limit=6, ranked=False)
     assert [f.name.rsplit(" · ", 1)[1] for f in broad.card.fields] == [c.id for c in newest]
-    last = await Answers(store).page(Query("search", None, "korea"), 2)
+    last = await AnswerCache(store).page(Query("search", None, "korea"), 2)
     seventh = (await store.search("korea", limit=7, ranked=False))[6]
     assert [f.name.rsplit(" · ", 1)[1] for f in last.card.fields] == [seventh.id]
     assert newest[0].id == (await store.search("korea", limit=1000, ranked=False))[0].id
@@ -103,10 +104,10 @@ async def test_broad_searches_list_the_newest_and_say_so(
 async def test_claims_listed_by_a_broad_search_are_read_again_after_a_change(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefing.answers
+    import briefing.queries
 
-    monkeypatch.setattr(briefing.answers, "SEARCH_LISTED", 7)
-    answers = Answers(store)
+    monkeypatch.setattr(briefing.queries, "SEARCH_LISTED", 7)
+    answers = AnswerCache(store)
     first = await answers.page(Query("search", None, "korea"))
     assert first.card.description.startswith("More than 7")
     newest = first.card.fields[0].name.rsplit(" · ", 1)[1]
@@ -123,10 +124,10 @@ async def test_claims_listed_by_a_broad_search_are_read_again_after_a_change(
 async def test_prewarm_reads_the_newest_claims_so_broad_searches_need_no_rows(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefing.answers
+    import briefing.queries
 
-    monkeypatch.setattr(briefing.answers, "SEARCH_LISTED", 7)
-    answers = Answers(store)
+    monkeypatch.setattr(briefing.queries, "SEARCH_LISTED", 7)
+    answers = AnswerCache(store)
     await answers.prewarm()
     read: list[int] = []
     real_claims_at = store.claims_at
@@ -146,7 +147,7 @@ async def test_prewarm_reads_the_newest_claims_so_broad_searches_need_no_rows(
 
 
 async def test_keystrokes_cannot_push_out_rendered_answers(store: Store) -> None:
-    answers = Answers(store, size=4)  # room for 4 answers and 1 set of suggestions
+    answers = AnswerCache(store, size=4)  # room for 4 answers and 1 set of suggestions
     await answers.claim("kursk-recaptured")  # the card, and the topics it looked up
     rendered = len(answers)
     for typed in ["k", "ku", "kur", "kurs", "kursk", "n", "nk"]:
@@ -168,7 +169,7 @@ async def test_a_claim_changed_by_another_process_is_not_served_from_memory(
 
 
 async def test_prewarm_renders_the_common_first_pages(store: Store) -> None:
-    answers = Answers(store)
+    answers = AnswerCache(store)
     await answers.prewarm()
     warmed = len(answers)
     topics = await store.list_topics()
@@ -181,7 +182,7 @@ async def test_prewarm_renders_the_common_first_pages(store: Store) -> None:
 
 
 async def test_claim_by_words_needs_exactly_one_match(store: Store) -> None:
-    answers = Answers(store)
+    answers = AnswerCache(store)
     # "heroism" appears in one claim only: its card comes back, as for its id.
     card = await answers.claim("heroism")
     assert card == await answers.claim("nk-troops-fought-in-kursk")

@@ -1,4 +1,4 @@
-from briefing.lru import ByIdentity, Lru
+from briefing.lru import Lru
 
 
 def test_forgets_the_least_recently_used_past_its_size() -> None:
@@ -27,23 +27,3 @@ def test_clear_and_a_size_of_at_least_one() -> None:
     assert len(lru) == 1 and lru.get("b") == 2
     lru.clear()
     assert len(lru) == 0
-
-
-def test_by_identity_finds_the_same_object_not_an_equal_one() -> None:
-    memo: ByIdentity[list[int], str] = ByIdentity(4)
-    first, equal = [1, 2], [1, 2]
-    memo.put(first, "first")
-    memo.put(first, "first, wide", variant="wide")
-    assert memo.get(first) == "first" and memo.get(first, "wide") == "first, wide"
-    assert memo.get(equal) is None  # equal contents, another object
-
-
-def test_by_identity_never_answers_for_an_object_that_reused_an_id() -> None:
-    memo: ByIdentity[object, int] = ByIdentity(2)
-    kept = object()
-    memo.put(kept, 1)
-    # The entry holds its object, so its id() stays taken while remembered ...
-    assert memo.get(kept) == 1
-    for n in range(3):  # ... and once forgotten (size 2), a lookup simply misses.
-        memo.put(object(), n)
-    assert memo.get(kept) is None and len(memo) == 2

@@ -13,8 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from briefing.errors import SeedError
-from briefing.models import MAX_STATEMENT
-from briefing.seed import Seed, parse_seed, read_seed
+from briefing.models import MAX_STATEMENT, Briefing
+from briefing.seed import parse_seed, read_seed
 from briefing.store import Store
 
 from .conftest import SEED_PATH
@@ -86,11 +86,11 @@ async def startup(store: Store, path: Path) -> bool:
 
 
 @pytest.fixture(scope="module")
-def real_seed() -> Seed:
+def real_seed() -> Briefing:
     return read_seed(SEED_PATH)
 
 
-def test_real_seed_loads(real_seed: Seed) -> None:
+def test_real_seed_loads(real_seed: Briefing) -> None:
     assert len(real_seed.topics) >= 3
     assert len(real_seed.claims) >= 20
     ids = [c.id for c in real_seed.claims]
@@ -98,7 +98,7 @@ def test_real_seed_loads(real_seed: Seed) -> None:
     assert parse_seed(SEED_PATH.read_text(encoding="utf-8"), SEED_PATH) == real_seed
 
 
-def test_every_real_claim_is_attributed_and_sourced(real_seed: Seed) -> None:
+def test_every_real_claim_is_attributed_and_sourced(real_seed: Briefing) -> None:
     slugs = {t.slug for t in real_seed.topics}
     ids = {c.id for c in real_seed.claims}
     for c in real_seed.claims:
@@ -112,14 +112,14 @@ def test_every_real_claim_is_attributed_and_sourced(real_seed: Seed) -> None:
     assert {c.topic for c in real_seed.claims} == slugs
 
 
-def test_real_topics_and_their_commands(real_seed: Seed) -> None:
+def test_real_topics_and_their_commands(real_seed: Briefing) -> None:
     commands = {t.slug: t.command for t in real_seed.topics}
     assert commands["troops"] == "troops"
     assert commands["treaty"] == "treaty"
     assert commands["kursk"] == "kursk-status"
 
 
-def test_kursk_recaptured_is_disputed_both_ways(real_seed: Seed) -> None:
+def test_kursk_recaptured_is_disputed_both_ways(real_seed: Briefing) -> None:
     [claim] = [c for c in real_seed.claims if c.id == "kursk-recaptured"]
     assert claim.status == "disputed"
     assert claim.topic == "kursk"
@@ -128,7 +128,7 @@ def test_kursk_recaptured_is_disputed_both_ways(real_seed: Seed) -> None:
     assert claim.who("asserts")[0].actor.name != claim.who("denies", "disputes")[0].actor.name
 
 
-def test_the_false_status_survives_yaml(real_seed: Seed) -> None:
+def test_the_false_status_survives_yaml(real_seed: Briefing) -> None:
     # `status: "false"` must stay the string, not become a YAML boolean.
     assert any(c.status == "false" for c in real_seed.claims)
 

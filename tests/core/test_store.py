@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.errors import BriefingError, Conflict, InvalidInput, NotFound
-from briefing.models import STATUSES, ClaimDraft, Topic
-from briefing.present import claim_card
-from briefing.seed import Seed, read_seed
-from briefing.store import SUGGEST_BY_ID, Editor, Store
+from briefing.models import STATUSES, Briefing, ClaimDraft, Editor, Topic
+from briefing.seed import read_seed
+from briefing.store import Store
+from briefing.store.search import SUGGEST_BY_ID
 
 from .conftest import EDITOR, MIGRATIONS_DIR, OTHER_TOPIC, SEED_PATH, TOPIC, changed, draft
 
@@ -101,7 +101,7 @@ async def test_migrations_from_empty_create_the_schema(store: Store, db_path: Pa
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == highest_migration()
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    async with store._db.execute("PRAGMA foreign_keys") as cur:
+    async with store._writer.execute("PRAGMA foreign_keys") as cur:
         row = await cur.fetchone()
     assert row is not None and row[0] == 1
 
@@ -114,25 +114,26 @@ async def test_plain_reads_use_a_connection_that_cannot_write(topic_store: Store
     assert (await topic_store.get_claim("seen-at-once")).version == 1
 
 
-async def test_a_failed_migration_closes_both_connections(
+async def test_a_failed_migration_closes_every_connection(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefing.store
+    from briefing.store import database
 
     readers: list[sqlite3.Connection] = []
-    open_reader = briefing.store._open_reader
+    open_reader = database.open_reader
 
-    def recording(path: Path) -> sqlite3.Connection:
-        readers.append(open_reader(path))
+    def recording(path: Path, *, in_thread: bool = False) -> sqlite3.Connection:
+        readers.append(open_reader(path, in_thread=in_thread))
         return readers[-1]
 
-    monkeypatch.setattr(briefing.store, "_open_reader", recording)
-    monkeypatch.setattr(briefing.store, "_migrations", lambda: [(1, "0001_bad.sql", "NOT SQL")])
+    monkeypatch.setattr(database, "open_reader", recording)
+    monkeypatch.setattr(database, "migrations", lambda: [(1, "0001_bad.sql", "NOT SQL")])
     with pytest.raises(sqlite3.OperationalError):
         await Store.open(db_path)
-    assert len(readers) == 1
-    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
-        readers[0].execute("SELECT 1")
+    assert len(readers) == 2  # on the loop and in the worker thread
+    for reader in readers:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            reader.execute("SELECT 1")
 
 
 async def test_an_in_memory_database_is_refused_plainly() -> None:
@@ -162,10 +163,6 @@ async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
             await again.close()
 
 
-async def _keeps_nothing(*args: object, **kwargs: object) -> None:
-    pass
-
-
 async def _write_old_claims(db_path: Path) -> None:
     old = await Store.open(db_path)
     try:
@@ -179,16 +176,11 @@ async def _write_old_claims(db_path: Path) -> None:
 async def test_migration_3_keeps_the_search_index_and_lists_newest_first(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefing.store
+    from briefing.store import database
 
-    every = briefing.store._migrations()
-    monkeypatch.setattr(briefing.store, "_migrations", lambda: every[:2])
-    # The code of that time kept no claim cards (migration 5).
-    with monkeypatch.context() as then:
-        then.setattr(Store, "_keep_card", staticmethod(_keeps_nothing))
-        then.setattr(Store, "_draw_missing_cards", _keeps_nothing)
-        then.setattr(Store, "_draw_cards", _keeps_nothing)
-        await _write_old_claims(db_path)
+    every = database.migrations()
+    monkeypatch.setattr(database, "migrations", lambda: every[:2])
+    await _write_old_claims(db_path)
     # The index as versions 1-2 wrote it: rowid = seq, with the claim id stored.
     with sqlite3.connect(db_path) as conn:
         conn.execute("DELETE FROM claims_fts")
@@ -196,13 +188,10 @@ async def test_migration_3_keeps_the_search_index_and_lists_newest_first(
             "INSERT INTO claims_fts(rowid, claim_id, statement, people) "
             "SELECT seq, id, statement, '' FROM claims"
         )
-    monkeypatch.setattr(briefing.store, "_migrations", lambda: every)
+    monkeypatch.setattr(database, "migrations", lambda: every)
     store = await Store.open(db_path)
     try:
         assert await store.schema_version() == highest_migration()
-        # Opening drew the cards the old code did not keep.
-        kept = await store.kept_claim_card("old-1")
-        assert kept == claim_card(await store.get_claim("old-1"), TOPIC)
         newest = await store.search("shells", ranked=False)
         assert [c.id for c in newest] == ["old-2", "old-1", "old-0"]
         assert {c.id for c in await store.search("shells")} == {"old-0", "old-1", "old-2"}
@@ -471,7 +460,7 @@ async def test_update_of_an_unknown_claim_is_not_found(topic_store: Store) -> No
 
 async def test_failure_mid_transaction_rolls_back_earlier_writes(topic_store: Store) -> None:
     # The first topic is written, then the second clashes on its command: nothing stays.
-    seed = Seed(
+    seed = Briefing(
         topics=(
             Topic(slug="gamma", title="Gamma", summary="Gamma."),
             Topic(slug="delta", title="Delta", summary="Delta.", command="alpha"),
@@ -487,7 +476,7 @@ async def test_failure_mid_transaction_rolls_back_earlier_writes(topic_store: St
 
 
 async def test_failed_commit_is_rolled_back_and_store_stays_usable(store: Store) -> None:
-    seed = Seed(
+    seed = Briefing(
         topics=(Topic(slug="gamma", title="Gamma", summary="Gamma."),),
         claims=(draft("orphan-claim", topic="not-in-seed"),),
     )
@@ -501,7 +490,7 @@ async def test_failed_commit_is_rolled_back_and_store_stays_usable(store: Store)
 
 
 async def test_load_seed_dangling_reference_is_a_typed_error(store: Store) -> None:
-    seed = Seed(
+    seed = Briefing(
         topics=(Topic(slug="gamma", title="Gamma", summary="Gamma."),),
         claims=(draft("orphan-claim", topic="gamma", status="superseded", superseded_by="gone"),),
     )
@@ -716,10 +705,10 @@ async def test_search_hits_are_newest_first_and_stop_at_the_cap(topic_store: Sto
     assert await hit_count(topic_store, "shells", topic=TOPIC.slug, cap=2) == 2
     assert await hit_count(topic_store, "shells", cap=10) == 5
     hits = await topic_store.search_hits("shells", cap=3)
-    newest = await topic_store.claims_by_seq(hits.seqs)
-    assert [c.id for c in newest] == ["same-4", "same-3", "same-2"]
+    newest = await topic_store.claims_at(hits.seqs)
+    assert [newest[s].id for s in hits.seqs] == ["same-4", "same-3", "same-2"]
     # A page of the newest is a slice of the hits, read in their order.
-    page = await topic_store.search_results(hits, limit=2, offset=1, ranked=False)
+    page = await topic_store.search("shells", limit=2, offset=1, ranked=False)
     assert [c.id for c in page] == ["same-3", "same-2"]
 
 

@@ -6,15 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from briefing.models import Editor
 from briefing.seed import read_seed
-from briefing.store import Editor, Store
+from briefing.store import Store
 from tests.core.test_store import highest_migration
 
 ROOT = Path(__file__).resolve().parents[2]
 
 OPEN_ONE = """
 import asyncio, sys
-from briefing.store import Editor, Store
+from briefing.store import Store
 async def main():
     store = await Store.open(sys.argv[1])
     print(await store.schema_version())

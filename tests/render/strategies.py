@@ -24,8 +24,6 @@ from urllib.parse import urlsplit
 
 from hypothesis import strategies as st
 
-from briefing.answers import Page, Query, page_for
-from briefing.cards import Card, page_count
 from briefing.models import (
     MAX_QUOTE,
     MAX_SOURCES,
@@ -41,7 +39,9 @@ from briefing.models import (
     Stance,
     Topic,
 )
-from briefing.present import PageOf
+from briefing.queries import Page, Query, page_for
+from briefing.render.cards import Card, page_count
+from briefing.render.listings import PageOf
 from briefing.seed import read_seed
 from briefing.store import Store
 from cogs._embeds import to_embed
@@ -548,7 +548,7 @@ def check_page(card: Card, page: int, pages: int, *, per_page: int | None = None
         assert "Page " not in card.footer, card.footer
 
 
-async def walk(store: Store, query: Query, *, per_page: int | None = None) -> list[Page]:
+async def walk(store: Store, query: Query, *, per_page: int | None = None) -> list[Page[Card]]:
     """Every page of an answer, asked for by number 1..pages as the page buttons do."""
     first = await page_for(store, query, 1)
     out = [first]
@@ -560,9 +560,9 @@ async def walk(store: Store, query: Query, *, per_page: int | None = None) -> li
     return out
 
 
-def all_field_ids(pages: Sequence[Page]) -> list[str]:
+def all_field_ids(pages: Sequence[Page[Card]]) -> list[str]:
     return [i for p in pages for i in field_ids(p.card)]
 
 
-def all_timeline_ids(pages: Sequence[Page]) -> list[str]:
+def all_timeline_ids(pages: Sequence[Page[Card]]) -> list[str]:
     return [i for p in pages for i in timeline_ids(p.card)]

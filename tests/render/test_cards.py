@@ -14,17 +14,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefing.cards import (
+from briefing.models import is_web_url
+from briefing.render.cards import (
     ELLIPSIS,
     Card,
     CardField,
     Layout,
-    card_from_json,
-    card_to_json,
     clip,
     escape_markdown,
     fit_card,
-    is_web_url,
     page_count,
 )
 from tests.render.strategies import (
@@ -75,15 +73,6 @@ def cards(draw: st.DrawFn) -> Card:
         url=draw(st.one_of(st.none(), urls(), st.sampled_from(BAD_URLS))),
         color=draw(maybe(st.integers(0, 0xFFFFFF))),
     )
-
-
-# -- stored cards ---------------------------------------------------------------------------
-
-
-@HEAVY
-@given(cards())
-def test_a_card_survives_storage_as_json(card: Card) -> None:
-    assert card_from_json(card_to_json(card)) == card
 
 
 def test_a_fields_page_carries_every_attribute_of_its_header() -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.answers import PER_PAGE, TIMELINE_PER_PAGE, Query, page_for
-from briefing.cards import page_count
-from briefing.models import STATUSES, Claim, ClaimDraft, Status
-from briefing.store import Editor, Store
+from briefing.models import STATUSES, Claim, ClaimDraft, Editor, Status
+from briefing.queries import PER_PAGE, TIMELINE_PER_PAGE, Query, page_for
+from briefing.render.cards import page_count
+from briefing.store import Store
 from tests.render.strategies import (
     all_field_ids,
     all_timeline_ids,

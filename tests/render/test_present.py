@@ -20,8 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from briefing.answers import PER_PAGE, TIMELINE_PER_PAGE, Query
-from briefing.cards import Card, Layout, fit_card
 from briefing.models import (
     STATUSES,
     Actor,
@@ -32,22 +30,20 @@ from briefing.models import (
     StatusCount,
     Topic,
 )
-from briefing.present import (
+from briefing.queries import PER_PAGE, TIMELINE_PER_PAGE, Query
+from briefing.render.about import about_card
+from briefing.render.cards import Card, Layout, fit_card
+from briefing.render.claim import claim_card
+from briefing.render.listings import (
     LISTING_FIELD_MAX,
     PageOf,
-    about_card,
-    autocomplete_label,
-    claim_card,
     claim_field,
     disputed_page,
-    disputed_since,
-    draw_claim_field,
     search_page,
-    status_word,
     timeline_page,
     topic_page,
-    when,
 )
+from briefing.render.words import autocomplete_label, disputed_since, status_word, when
 from briefing.store import Store
 from tests.render.strategies import (
     FIELD_VALUE_MAX,
@@ -322,20 +318,6 @@ def test_claim_field_stays_within_its_limit(claim: Claim, limit: int, with_since
     assert ("**Disputed since**" in field.value) == (with_since and since is not None)
     if with_since and since:
         assert field.value.endswith(f"**Disputed since** {when(since)}")
-
-
-@MEDIUM
-@given(claim=claims(), limit=st.integers(SMALLEST_ROOM, FIELD_VALUE_MAX), since=st.booleans())
-def test_a_remembered_field_is_the_one_drawn_and_an_edit_is_drawn_afresh(
-    claim: Claim, limit: int, since: bool
-) -> None:
-    drawn = draw_claim_field(claim, limit, with_since=since)
-    assert claim_field(claim, limit, with_since=since) == drawn
-    assert claim_field(claim, limit, with_since=since) == drawn  # remembered
-    # An edited claim is a new model (the store builds one per changed row): drawn again.
-    edited = claim.model_copy(update={"statement": "Edited: the statement changed."})
-    assert claim_field(edited, limit, with_since=since).value.startswith("Edited: the statement")
-    assert claim_field(claim, limit, with_since=since) == drawn
 
 
 def _check_listing_pages(cards: list[Card], chunks: list[PageOf]) -> None:

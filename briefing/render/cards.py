@@ -1,16 +1,17 @@
 """Discord-neutral message cards, and the one place that makes them fit Discord's limits.
 
-Cogs turn a `Card` into a `discord.Embed`; because every card passes through `fit_card` and
-`paginate`, no answer can exceed an embed, field or message limit whatever the store holds.
+Cogs turn a `Card` into a `discord.Embed`; because every card passes through `fit_card` (pages
+through `Layout`), no answer can exceed an embed, field or message limit whatever the store
+holds.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
-from urllib.parse import urlsplit
+
+from briefing.models import is_web_url
 
 # Discord's documented limits (message resource docs); see DESIGN.md §7.
 TITLE_MAX = 256
@@ -36,7 +37,7 @@ class CardField:
 @dataclass(frozen=True)
 class Card:
     # A new attribute needs adding where a card is built field by field: Layout.fields_page
-    # (a test checks it against every attribute) and card_to_json / card_from_json.
+    # (a test checks it against every attribute).
     title: str = ""
     description: str = ""
     fields: tuple[CardField, ...] = ()
@@ -54,29 +55,6 @@ class Card:
         )
 
 
-def card_to_json(card: Card) -> str:
-    """A compact JSON form of a card, for keeping rendered cards in the store."""
-    fields = [[f.name, f.value, f.inline] for f in card.fields]
-    return json.dumps(
-        [card.title, card.description, fields, card.footer, card.url, card.color],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def card_from_json(text: str) -> Card:
-    """The card `card_to_json` wrote."""
-    title, description, fields, footer, url, color = json.loads(text)
-    return Card(
-        title,
-        description,
-        tuple(CardField(name, value, inline) for name, value, inline in fields),
-        footer,
-        url,
-        color,
-    )
-
-
 def clip(text: str, limit: int) -> str:
     """Cut to `limit` characters, ending in an ellipsis when something was dropped."""
     if len(text) <= limit:
@@ -84,24 +62,6 @@ def clip(text: str, limit: int) -> str:
     if limit <= 0:
         return ""
     return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
-
-
-_WEB_URL = re.compile(r"https?://\S+")
-# Most URLs are plainly fine: a scheme, a host of letters, digits, dots and dashes, perhaps a
-# port, then a path. Those need no parsing, a sixth of the cost of reading a stored claim.
-_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#]\S*)?")
-
-
-def is_web_url(url: str) -> bool:
-    """An absolute http(s) URL with a host: what Discord accepts in an embed."""
-    if _PLAIN_WEB_URL.fullmatch(url):
-        return True
-    if not _WEB_URL.fullmatch(url):
-        return False
-    try:
-        return bool(urlsplit(url).hostname)
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return False
 
 
 def _usable_url(url: str | None) -> str | None:
@@ -218,7 +178,8 @@ class Layout:
         )
         head = self.head
         footer = self.footer_text(page, pages)
-        # Built directly: dataclasses.replace costs a fifth of drawing a page.
+        # Built directly: `dataclasses.replace` goes through every field by name, and every
+        # page of every listing is built here.
         page_card = Card(
             title=head.title,
             description=head.description,

@@ -1,0 +1,116 @@
+"""The words every answer shares: statuses, dates, actors and sources.
+
+Every claim shows its status as a word (plus a badge). Full dates become Discord timestamps,
+which each reader sees in their own time zone; vaguer dates are words ("autumn 2024").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from briefing.models import Claim, EventDate, Source, Stance, StanceKind, Status
+from briefing.render.cards import clip, escape_markdown
+
+BADGE: dict[Status, str] = {
+    "confirmed": "✅",
+    "reported": "📰",
+    "disputed": "⚖️",
+    "denied": "⛔",
+    "false": "❌",
+    "superseded": "↪️",
+}
+MEANING: dict[Status, str] = {
+    "confirmed": "acknowledged by the party concerned or independently corroborated",
+    "reported": "asserted by a named source, not independently confirmed",
+    "disputed": "a named party contests it",
+    "denied": "denied by the party concerned, not corroborated",
+    "false": "shown to be false",
+    "superseded": "replaced by a newer claim",
+}
+COLOR: dict[Status, int] = {
+    "confirmed": 0x2E7D32,
+    "reported": 0x1565C0,
+    "disputed": 0xEF6C00,
+    "denied": 0xC62828,
+    "false": 0x6A1B9A,
+    "superseded": 0x757575,
+}
+VERB: dict[StanceKind, str] = {
+    "asserts": "Asserted by",
+    "confirms": "Confirmed by",
+    "denies": "Denied by",
+    "disputes": "Disputed by",
+    "declines_to_say": "Declined to say:",
+}
+# Claims answer "who says so" first, then "who says otherwise".
+STANCE_ORDER: tuple[StanceKind, ...] = (
+    "asserts",
+    "confirms",
+    "disputes",
+    "denies",
+    "declines_to_say",
+)
+
+
+def status_word(status: Status) -> str:
+    return f"{BADGE[status]} {status.upper()}"
+
+
+def timestamp(moment: dt.datetime, style: str = "D") -> str:
+    """A Discord timestamp, rendered in each reader's own time zone and locale."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def when(date: EventDate, *, relative: bool = False) -> str:
+    """A full date as a Discord timestamp; a vaguer one in words ("autumn 2024")."""
+    if date.precision != "day":
+        return date.human()
+    return day_stamp(date.value, relative=relative)
+
+
+def day_stamp(day: dt.date, *, relative: bool = False) -> str:
+    """A calendar day as a Discord timestamp (and, with `relative`, how long ago)."""
+    # Noon UTC keeps the same calendar day for readers from UTC-11 to UTC+11.
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+    text = timestamp(noon, "D")
+    return f"{text} ({timestamp(noon, 'R')})" if relative else text
+
+
+def actor_text(stance: Stance) -> str:
+    actor = stance.actor
+    name = escape_markdown(actor.name)
+    if actor.country and actor.country.lower() not in actor.name.lower():
+        return f"{name} ({escape_markdown(actor.country)})"
+    return name
+
+
+def stance_line(stance: Stance) -> str:
+    dated = f" · {when(stance.date)}" if stance.date else ""
+    return f"**{VERB[stance.stance]}** {actor_text(stance)}{dated}"
+
+
+def source_text(source: Source, *, with_title: bool = True, linked: bool = True) -> str:
+    """The outlet (a link when there is a URL and `linked`), title and publication date."""
+    outlet = escape_markdown(source.outlet)
+    label = f"[{outlet}]({source.url})" if source.url and linked else outlet
+    parts = [label]
+    if source.title and with_title:
+        parts.append(f"“{escape_markdown(source.title)}”")
+    if source.published:
+        parts.append(day_stamp(source.published))  # not via EventDate: no model to validate
+    return ", ".join(parts)
+
+
+def ordered_stances(claim: Claim) -> list[Stance]:
+    return sorted(claim.stances, key=lambda s: STANCE_ORDER.index(s.stance))
+
+
+def disputed_since(claim: Claim) -> EventDate | None:
+    """The earliest dated denial or dispute: how long the claim has been contested."""
+    dates = [s.date for s in claim.who("disputes", "denies") if s.date]
+    return min(dates, key=lambda d: d.value) if dates else None
+
+
+def autocomplete_label(claim_id: str, statement: str) -> str:
+    """An autocomplete choice name (≤ 100 characters): the id, then the statement."""
+    return clip(f"{claim_id} — {statement}", 100)

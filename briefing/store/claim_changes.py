@@ -1,0 +1,209 @@
+"""Writing claims. Every change writes the claim and its append-only revision in one
+transaction, so history and state cannot drift apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import aiosqlite
+
+from briefing.errors import Conflict, InvalidInput, NotFound
+from briefing.models import (
+    Briefing,
+    Claim,
+    ClaimDraft,
+    Editor,
+    Revision,
+    RevisionKind,
+    claim_diff,
+)
+from briefing.store.database import Database
+from briefing.store.rows import claim_columns, iso, people_text, to_claim, to_revision
+from briefing.store.topics import Topics
+
+SEED_EDITOR = Editor(None, "seed")
+INSERT_CLAIM = (
+    "INSERT INTO claims(id, topic, statement, status, stances, figure, event_date, "
+    "event_precision, sources, reviewed_at, superseded_by, version, created_at, updated_at, seq) "
+    "VALUES (:id, :topic, :statement, :status, :stances, :figure, :event_date, "
+    ":event_precision, :sources, :reviewed_at, :superseded_by, 1, :created_at, :updated_at, :seq)"
+)
+# The search index's rowid is the claim's seq negated: its own order is newest first.
+INDEX_CLAIM = "INSERT INTO claims_fts(rowid, statement, people) VALUES (?, ?, ?)"
+INSERT_REVISION = (
+    "INSERT INTO revisions(claim_id, version, editor_id, editor_name, at, kind, diff, reason) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _draft_fields(draft: ClaimDraft) -> dict[str, Any]:
+    """Only the editable fields (a `Claim` passed as a draft carries bookkeeping too)."""
+    return {name: getattr(draft, name) for name in ClaimDraft.model_fields}
+
+
+class ClaimChanges(Database):
+    async def create_claim(
+        self,
+        draft: ClaimDraft,
+        editor: Editor,
+        *,
+        reason: str | None = None,
+        kind: RevisionKind = "create",
+    ) -> Claim:
+        now = utcnow()
+        cols = claim_columns(draft) | {"created_at": iso(now), "updated_at": iso(now)}
+        async with self._write() as db:
+            await self._check_refs(db, draft)
+            async with db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM claims") as cur:
+                cols["seq"] = seq = int((await cur.fetchone() or [1])[0])  # the next number
+            try:
+                await db.execute(INSERT_CLAIM, cols)
+            except aiosqlite.IntegrityError:
+                raise Conflict(f"A claim with id `{draft.id}` already exists.") from None
+            await self._index(db, draft, seq, new=True)
+            await self._revision(
+                db, draft.id, 1, editor, now, kind, claim_diff(None, draft), reason
+            )
+        return Claim(**_draft_fields(draft), version=1, created_at=now, updated_at=now)
+
+    async def update_claim(
+        self,
+        draft: ClaimDraft,
+        editor: Editor,
+        *,
+        expected_version: int,
+        kind: RevisionKind = "update",
+        reason: str | None = None,
+    ) -> Claim:
+        """Replace a claim's content; refuses if someone else changed it since it was read."""
+        now = utcnow()
+        async with self._write() as db:
+            async with db.execute("SELECT * FROM claims WHERE id = ?", (draft.id,)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                raise NotFound(f"There is no claim with id `{draft.id}`.")
+            before = to_claim(row)
+            if before.version != expected_version:
+                raise Conflict(
+                    f"`{draft.id}` changed since you opened it (now version {before.version}); "
+                    "reload and try again."
+                )
+            diff = claim_diff(before, draft)
+            if not diff:
+                raise InvalidInput("Nothing changed.")
+            await self._check_refs(db, draft)
+            cols = claim_columns(draft)
+            cols.update(version=before.version + 1, updated_at=iso(now))
+            await db.execute(
+                "UPDATE claims SET topic=:topic, statement=:statement, status=:status, "
+                "stances=:stances, figure=:figure, event_date=:event_date, "
+                "event_precision=:event_precision, sources=:sources, reviewed_at=:reviewed_at, "
+                "superseded_by=:superseded_by, version=:version, updated_at=:updated_at "
+                "WHERE id=:id",
+                cols,
+            )
+            await self._index(db, draft, row["seq"], new=False)
+            await self._revision(db, draft.id, before.version + 1, editor, now, kind, diff, reason)
+            return Claim(
+                **_draft_fields(draft),
+                version=before.version + 1,
+                created_at=before.created_at,
+                updated_at=now,
+            )
+
+    async def history(self, claim_id: str) -> list[Revision]:
+        rows = await self._rows(
+            "SELECT * FROM revisions WHERE claim_id = ? ORDER BY version", (claim_id,)
+        )
+        if not rows and await self._row("SELECT 1 FROM claims WHERE id = ?", (claim_id,)) is None:
+            raise NotFound(f"There is no claim with id `{claim_id}`. Try `/search`.")
+        return [to_revision(r) for r in rows]
+
+    async def load_seed(self, briefing: Briefing) -> bool:
+        """Load a curated briefing into an empty store, all or nothing. False if not empty.
+
+        Written in bulk: one statement per table for all the claims, not one per claim.
+        """
+        now = iso(utcnow())
+        async with self._write() as db:
+            async with db.execute("SELECT EXISTS (SELECT 1 FROM claims)") as cur:
+                row = await cur.fetchone()
+            if row and row[0]:
+                return False
+            for topic in briefing.topics:
+                await Topics._put_topic(db, topic)
+            # The briefing was validated whole; a claim may name its successor before it
+            # appears.
+            await db.execute("PRAGMA defer_foreign_keys = ON")
+            claims = [
+                claim_columns(c) | {"seq": seq, "created_at": now, "updated_at": now}
+                for seq, c in enumerate(briefing.claims, start=1)
+            ]
+            try:
+                await db.executemany(INSERT_CLAIM, claims)
+            except aiosqlite.IntegrityError as exc:
+                raise InvalidInput(f"The seed cannot be stored: {exc}") from None
+            await db.executemany(
+                INDEX_CLAIM,
+                [(-seq, c.statement, people_text(c)) for seq, c in enumerate(briefing.claims, 1)],
+            )
+            await db.executemany(
+                INSERT_REVISION,
+                [
+                    (c.id, 1, SEED_EDITOR.id, SEED_EDITOR.name, now, "import",
+                     json.dumps(claim_diff(None, c)), "curated seed")
+                    for c in briefing.claims
+                ],
+            )  # fmt: skip
+            for claim in briefing.claims:
+                try:
+                    await self._check_refs(db, claim)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"Seed claim `{claim.id}`: {exc}") from None
+            # Many claims at once leave the search index in many pieces; one piece is read
+            # with one seek per word instead of one per piece.
+            await db.execute("INSERT INTO claims_fts(claims_fts) VALUES ('optimize')")
+            return True
+
+    # -- inside a write transaction ----------------------------------------------------------
+
+    @staticmethod
+    async def _check_refs(db: aiosqlite.Connection, draft: ClaimDraft) -> None:
+        async with db.execute("SELECT 1 FROM topics WHERE slug = ?", (draft.topic,)) as cur:
+            if await cur.fetchone() is None:
+                raise InvalidInput(f"There is no topic called `{draft.topic}`.")
+        if draft.superseded_by:
+            async with db.execute(
+                "SELECT 1 FROM claims WHERE id = ?", (draft.superseded_by,)
+            ) as cur:
+                if await cur.fetchone() is None:
+                    raise InvalidInput(f"There is no claim `{draft.superseded_by}` to point to.")
+
+    @staticmethod
+    async def _index(db: aiosqlite.Connection, draft: ClaimDraft, seq: int, *, new: bool) -> None:
+        """Index the claim for search (again, after an edit)."""
+        if not new:
+            await db.execute("DELETE FROM claims_fts WHERE rowid = ?", (-seq,))
+        await db.execute(INDEX_CLAIM, (-seq, draft.statement, people_text(draft)))
+
+    @staticmethod
+    async def _revision(
+        db: aiosqlite.Connection,
+        claim_id: str,
+        version: int,
+        editor: Editor,
+        now: dt.datetime,
+        kind: RevisionKind,
+        diff: dict[str, Any],
+        reason: str | None,
+    ) -> None:
+        await db.execute(
+            INSERT_REVISION,
+            (claim_id, version, editor.id, editor.name, iso(now), kind, json.dumps(diff), reason),
+        )

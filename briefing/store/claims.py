@@ -1,0 +1,121 @@
+"""Reading claims: one by id, some by creation number, pages in reading order, and counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from briefing.errors import NotFound
+from briefing.models import STATUSES, Claim, Status, StatusCount
+from briefing.store.database import Database
+from briefing.store.rows import to_claim
+
+# Reading order: when it happened, undated last. Matches the indexes of migration 0002.
+CLAIM_ORDER = "ORDER BY coalesce(c.event_date, '9999-12-31'), c.id"
+
+
+def _filters(
+    topic: str | None, statuses: Iterable[Status] | None, *, dated: bool = False
+) -> tuple[str, list[Any]]:
+    where, params = ["1"], []
+    if topic is not None:
+        where.append("c.topic = ?")
+        params.append(topic)
+    if statuses is not None:
+        wanted = list(statuses)
+        where.append(f"c.status IN ({','.join('?' * len(wanted))})")
+        params += wanted
+    if dated:
+        where.append("c.event_date IS NOT NULL")
+    return " AND ".join(where), params
+
+
+class Claims(Database):
+    async def get_claim(self, claim_id: str) -> Claim:
+        row = await self._row("SELECT * FROM claims WHERE id = ?", (claim_id,))
+        if row is None:
+            raise NotFound(f"There is no claim with id `{claim_id}`. Try `/search`.")
+        return to_claim(row)
+
+    async def claims_at(self, seqs: Sequence[int]) -> dict[int, Claim]:
+        """The claims that exist of those with these creation numbers (`seq`), by seq."""
+        if not seqs:
+            return {}
+        rows = await self._rows(
+            f"SELECT * FROM claims WHERE seq IN ({','.join('?' * len(seqs))})", list(seqs)
+        )
+        return {r["seq"]: to_claim(r) for r in rows}
+
+    async def newest_seqs(self, limit: int) -> list[int]:
+        """The creation numbers of the newest claims, newest first."""
+        rows = await self._rows("SELECT seq FROM claims ORDER BY seq DESC LIMIT ?", (limit,))
+        return [int(r[0]) for r in rows]
+
+    async def list_claims(
+        self,
+        *,
+        topic: str | None = None,
+        statuses: Iterable[Status] | None = None,
+        limit: int = -1,
+        offset: int = 0,
+    ) -> list[Claim]:
+        """Claims in reading order (date, then id); a page of them with limit/offset."""
+        where, params = _filters(topic, statuses)
+        # Off the loop: the index walks past every claim before the page.
+        rows = await self._scan(
+            f"SELECT c.* FROM claims c WHERE {where} {CLAIM_ORDER} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [to_claim(r) for r in rows]
+
+    async def timeline(
+        self, *, topic: str | None = None, limit: int = -1, offset: int = 0
+    ) -> list[Claim]:
+        """Dated claims in the order things happened."""
+        where, params = _filters(topic, None, dated=True)
+        rows = await self._scan(
+            f"SELECT c.* FROM claims c WHERE {where} ORDER BY c.event_date, c.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [to_claim(r) for r in rows]
+
+    # -- counts: each reads an index range as long as what it counts, so off the loop --------
+
+    async def tally(
+        self, *, topic: str | None = None, statuses: Iterable[Status] | None = None
+    ) -> dict[Status, int]:
+        """How many claims have each status (every status present, zero or not)."""
+        where, params = _filters(topic, statuses)
+        rows = await self._scan(
+            f"SELECT c.status, COUNT(*) AS n FROM claims c WHERE {where} GROUP BY c.status",
+            params,
+        )
+        counts = {r["status"]: int(r["n"]) for r in rows}
+        return {s: counts.get(s, 0) for s in STATUSES}
+
+    async def count_by_status(self) -> list[StatusCount]:
+        return [StatusCount(status=s, count=n) for s, n in (await self.tally()).items()]
+
+    async def timeline_count(self, *, topic: str | None = None) -> int:
+        where, params = _filters(topic, None, dated=True)
+        row = await self._scan_one(f"SELECT COUNT(*) AS n FROM claims c WHERE {where}", params)
+        return int(row["n"]) if row else 0
+
+    async def claim_count(self) -> int:
+        row = await self._scan_one("SELECT COUNT(*) AS n FROM claims")
+        return int(row["n"]) if row else 0
+
+    async def freshness(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """(latest change, oldest review) across all claims."""
+        # Two subqueries: each MIN/MAX alone is one index lookup; together they would scan.
+        row = await self._row(
+            "SELECT (SELECT MAX(updated_at) FROM claims) AS u, "
+            "(SELECT MIN(reviewed_at) FROM claims WHERE reviewed_at IS NOT NULL) AS r"
+        )
+        if row is None:
+            return None, None
+        return (
+            dt.datetime.fromisoformat(row["u"]) if row["u"] else None,
+            dt.datetime.fromisoformat(row["r"]) if row["r"] else None,
+        )

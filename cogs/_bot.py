@@ -1,0 +1,35 @@
+"""What the cogs need of the bot. Cogs depend on this, not on `bot.py`: the bot is built on
+top of the cogs, never the other way round."""
+
+from __future__ import annotations
+
+from typing import Protocol, cast
+
+import discord
+from discord import app_commands
+
+from briefing.answers import AnswerCache
+from briefing.settings import Settings
+from cogs._reply import Reply
+
+Choices = list[app_commands.Choice[str]]
+BotAnswers = AnswerCache[Reply, Choices]
+
+
+class Briefed(Protocol):
+    """The bot as the cogs see it."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def answers(self) -> BotAnswers: ...
+
+    async def claims_stored(self) -> int:
+        """How many claims the store holds, asked of the store each time (a health probe)."""
+        ...
+
+
+def briefed(client: discord.Client) -> Briefed:
+    """The running bot, from an interaction's client or a cog's bot."""
+    return cast(Briefed, client)

@@ -39,9 +39,14 @@ C = TypeVar("C")
 R_co = TypeVar("R_co", covariant=True)
 C_co = TypeVar("C_co", covariant=True)
 
-# How many of the newest claims are read and drawn ahead: a broad search lists its newest
-# matches, and those come from the newest claims for most words.
+# /claim answers are rendered ahead for this many claims, newest first, so that asking for a
+# claim by id is a lookup (each answer is a few KB).
+CLAIMS_WARMED = 16_384
+# Of those, the newest are also kept as models with their listing fields drawn: a broad search
+# lists its newest matches, and those come from the newest claims for most words.
 NEWEST_WARMED = 768
+# Claims read and drawn between two chances for the loop to answer someone else.
+WARM_BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -80,25 +85,36 @@ class AnswerCache(Generic[R, C]):
 
     @overload
     def __init__(
-        self: AnswerCache[Card, list[Suggestion]], store: Store, *, size: int = ...
+        self: AnswerCache[Card, list[Suggestion]],
+        store: Store,
+        *,
+        size: int = ...,
+        suggestions: int = ...,
     ) -> None: ...
 
     @overload
-    def __init__(self, store: Store, finish: Finisher[R, C], *, size: int = ...) -> None: ...
+    def __init__(
+        self, store: Store, finish: Finisher[R, C], *, size: int = ..., suggestions: int = ...
+    ) -> None: ...
 
     def __init__(
-        self, store: Store, finish: Finisher[Any, Any] | None = None, *, size: int = 2048
+        self,
+        store: Store,
+        finish: Finisher[Any, Any] | None = None,
+        *,
+        size: int = CLAIMS_WARMED + 2048,
+        suggestions: int = 512,
     ) -> None:
         self.store = store
         self._finish: Finisher[Any, Any] = finish or AsCards()
         self._answers: Lru[tuple[str, ...], Any] = Lru(size)
-        # Keystrokes get their own, smaller table so typing cannot push out rendered answers.
-        self._suggestions: Lru[tuple[str, ...], Any] = Lru(size // 4)
+        # Keystrokes get their own table so typing cannot push out rendered answers.
+        self._suggestions: Lru[tuple[str, ...], Any] = Lru(suggestions)
         # Claims by creation number, and their listing fields as drawn: a broad search lists
         # the newest matches, much the same claims for most words.
-        self._claims: Lru[int, Claim] = Lru(size)
-        self._fields: Lru[tuple[str, int, bool], CardField] = Lru(size)
-        self._warmed: int | None = None  # the data version whose newest claims are drawn
+        self._claims: Lru[int, Claim] = Lru(2048)
+        self._fields: Lru[tuple[str, int, bool], CardField] = Lru(2048)
+        self._warmed: int | None = None  # the data version whose claims are warmed
         self._version: int | None = None
 
     def __len__(self) -> int:
@@ -149,10 +165,15 @@ class AnswerCache(Generic[R, C]):
 
         async def build() -> R:
             claim = await self._find_claim(typed)
+            if typed.lower() != claim.id and (kept := self._answers.get(("claim", claim.id))):
+                return cast(R, kept)
             topic = next((t for t in await self.topics() if t.slug == claim.topic), None)
-            return cast(R, self._finish.answer(claim_card(claim, topic), None))
+            return self._claim_answer(claim, topic)
 
         return await self._cached(("claim", typed.lower()), build)
+
+    def _claim_answer(self, claim: Claim, topic: Topic | None) -> R:
+        return cast(R, self._finish.answer(claim_card(claim, topic), None))
 
     async def about(self) -> R:
         async def build() -> R:
@@ -213,8 +234,8 @@ class AnswerCache(Generic[R, C]):
     # -- warm-up ------------------------------------------------------------------------------
 
     async def prewarm(self) -> None:
-        """Render the first page of every topic, /disputed and /timeline, and /about; read
-        and draw the newest claims.
+        """Render the first page of every topic, /disputed and /timeline, /about, and every
+        claim's /claim answer.
 
         These are what members ask most; after a change, the first member to ask would
         otherwise wait for them to be read and drawn. A few cache hits while nothing has
@@ -227,17 +248,28 @@ class AnswerCache(Generic[R, C]):
             await self.page(query)
             await asyncio.sleep(0)  # let interactions that arrived meanwhile go first
         await self.about()
-        await self._warm_newest()
+        await self._warm_claims()
 
-    async def _warm_newest(self) -> None:
+    async def _warm_claims(self) -> None:
+        """Render every claim's /claim answer, newest first, once per data version; keep the
+        newest as models with their listing fields drawn."""
         version = await self._sync()
         if version == self._warmed:
             return
-        seqs = await self.store.newest_seqs(NEWEST_WARMED)
-        for start in range(0, len(seqs), 64):
-            for claim in await self._claims_by_seq(seqs[start : start + 64]):
-                self._field(claim, LISTING_FIELD_MAX, False)
-            await asyncio.sleep(0)
+        topics = {t.slug: t for t in await self.topics()}
+        seqs = await self.store.newest_seqs(CLAIMS_WARMED)
+        for start in range(0, len(seqs), WARM_BATCH):
+            batch = seqs[start : start + WARM_BATCH]
+            for seq, claim in (await self.store.claims_at(batch)).items():
+                if start < NEWEST_WARMED:
+                    self._claims.put(seq, claim)
+                    self._field(claim, LISTING_FIELD_MAX, False)
+                if ("claim", claim.id) not in self._answers:
+                    answer = self._claim_answer(claim, topics.get(claim.topic))
+                    self._answers.put(("claim", claim.id), answer)
+            await asyncio.sleep(0)  # let interactions that arrived meanwhile go first
+            if self._version != version:
+                return  # the data moved on (and all this was forgotten): the next round
         self._warmed = version
 
     async def keep_warm(self, every: float) -> None:

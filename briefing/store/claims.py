@@ -49,7 +49,7 @@ class Claims(Database):
 
     async def newest_seqs(self, limit: int) -> list[int]:
         """The creation numbers of the newest claims, newest first."""
-        rows = await self._rows("SELECT seq FROM claims ORDER BY seq DESC LIMIT ?", (limit,))
+        rows = await self._scan("SELECT seq FROM claims ORDER BY seq DESC LIMIT ?", (limit,))
         return [int(r[0]) for r in rows]
 
     async def list_claims(

@@ -41,8 +41,10 @@ async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
 
 
 async def expected_answers(bot: BriefingBot) -> int:
-    # /disputed and /timeline overall, each topic's three first pages, /about, the topics.
-    return 2 + 3 * len(await bot.store.list_topics()) + 2
+    # /disputed and /timeline overall, each topic's three first pages, /about, the topics,
+    # and every claim's /claim answer.
+    topics = len(await bot.store.list_topics())
+    return 2 + 3 * topics + 2 + await bot.store.claim_count()
 
 
 async def test_the_common_answers_are_ready_before_connecting(bot: BriefingBot) -> None:

@@ -147,7 +147,7 @@ async def test_prewarm_reads_the_newest_claims_so_broad_searches_need_no_rows(
 
 
 async def test_keystrokes_cannot_push_out_rendered_answers(store: Store) -> None:
-    answers = AnswerCache(store, size=4)  # room for 4 answers and 1 set of suggestions
+    answers = AnswerCache(store, size=4, suggestions=1)  # 4 answers, 1 set of suggestions
     await answers.claim("kursk-recaptured")  # the card, and the topics it looked up
     rendered = len(answers)
     for typed in ["k", "ku", "kur", "kurs", "kursk", "n", "nk"]:
@@ -173,8 +173,9 @@ async def test_prewarm_renders_the_common_first_pages(store: Store) -> None:
     await answers.prewarm()
     warmed = len(answers)
     topics = await store.list_topics()
-    # /disputed and /timeline overall, each topic's three pages, /about, and the topic list.
-    assert warmed == 2 + 3 * len(topics) + 2
+    # /disputed and /timeline overall, each topic's three pages, /about, the topic list, and
+    # every claim's /claim answer.
+    assert warmed == 2 + 3 * len(topics) + 2 + await store.claim_count()
     await answers.prewarm()
     assert len(answers) == warmed  # nothing new while nothing changed
     first = await answers.page(Query("topic", topics[0].slug))

@@ -2,14 +2,15 @@
 when the data version moves.
 
 The briefing changes when an editor acts, perhaps a few times a day, while members may ask
-the same thing hundreds of times in a minute. So answers are kept rendered, and finished in
-the form they are sent (for the bot: an embed with its page buttons), in bounded LRU tables.
-`Store.data_version()` moves only when claims or topics change, by this process or any other;
-then every table is cleared at once. That is the only rule: nothing here is dropped one entry
-at a time, and nothing is kept anywhere else.
+the same thing hundreds of times in a minute. So answers are kept rendered and finished in
+the form they are sent (for the bot: an embed with its page buttons), and searches reuse the
+claims and listing fields they have drawn, in bounded LRU tables. `Store.data_version()`
+moves only when claims or topics change, by this process or any other; then every table is
+cleared at once. That is the only rule, and nothing is remembered anywhere else. What is
+kept, and what was tried and is not, follows the benchmark (bench/README.md).
 
-The warm-up renders the answers members ask most before anyone asks: at start-up, and again
-soon after each change (`keep_warm`).
+The warm-up renders what members ask most before anyone asks: at start-up, and again soon
+after each change (`keep_warm`).
 """
 
 from __future__ import annotations
@@ -89,13 +90,10 @@ class AnswerCache(Generic[R, C]):
         store: Store,
         *,
         size: int = ...,
-        suggestions: int = ...,
     ) -> None: ...
 
     @overload
-    def __init__(
-        self, store: Store, finish: Finisher[R, C], *, size: int = ..., suggestions: int = ...
-    ) -> None: ...
+    def __init__(self, store: Store, finish: Finisher[R, C], *, size: int = ...) -> None: ...
 
     def __init__(
         self,
@@ -103,13 +101,10 @@ class AnswerCache(Generic[R, C]):
         finish: Finisher[Any, Any] | None = None,
         *,
         size: int = CLAIMS_WARMED + 2048,
-        suggestions: int = 512,
     ) -> None:
         self.store = store
         self._finish: Finisher[Any, Any] = finish or AsCards()
         self._answers: Lru[tuple[str, ...], Any] = Lru(size)
-        # Keystrokes get their own table so typing cannot push out rendered answers.
-        self._suggestions: Lru[tuple[str, ...], Any] = Lru(suggestions)
         # Claims by creation number, and their listing fields as drawn: a broad search lists
         # the newest matches, much the same claims for most words.
         self._claims: Lru[int, Claim] = Lru(2048)
@@ -118,32 +113,25 @@ class AnswerCache(Generic[R, C]):
         self._version: int | None = None
 
     def __len__(self) -> int:
-        return len(self._answers) + len(self._suggestions)
+        return len(self._answers)
 
     async def _sync(self) -> int:
         """The store's data version, having forgotten everything if it moved."""
         version = await self.store.data_version()
         if version != self._version:
-            for table in (self._answers, self._suggestions, self._claims, self._fields):
+            for table in (self._answers, self._claims, self._fields):
                 table.clear()
             self._version = version
         return version
 
-    async def _cached(
-        self,
-        key: tuple[str, ...],
-        build: Callable[[], Awaitable[T]],
-        table: Lru[tuple[str, ...], Any] | None = None,
-    ) -> T:
-        if table is None:  # not `table or ...`: an empty table is falsy
-            table = self._answers
+    async def _cached(self, key: tuple[str, ...], build: Callable[[], Awaitable[T]]) -> T:
         version = await self._sync()
-        hit = table.get(key)  # answers are never None
+        hit = self._answers.get(key)  # answers are never None
         if hit is not None:
             return cast(T, hit)
         value = await build()
         if self._version == version:  # not if the data moved on while building
-            table.put(key, value)
+            self._answers.put(key, value)
         return value
 
     # -- answers ----------------------------------------------------------------------------
@@ -188,12 +176,10 @@ class AnswerCache(Generic[R, C]):
         return await self._cached(("topics",), self.store.list_topics)
 
     async def suggestions(self, typed: str, limit: int) -> C:
-        async def build() -> C:
-            found = await self.store.suggest_claims(typed, limit)
-            labelled = [(i, autocomplete_label(i, s)) for i, s in found]
-            return cast(C, self._finish.choices(labelled))
-
-        return await self._cached(("suggest", typed, str(limit)), build, self._suggestions)
+        """Autocomplete choices, from the store at every keystroke: remembering them made no
+        difference the benchmark could see (bench/README.md)."""
+        found = await self.store.suggest_claims(typed, limit)
+        return cast(C, self._finish.choices([(i, autocomplete_label(i, s)) for i, s in found]))
 
     async def _find_claim(self, typed: str) -> Claim:
         try:

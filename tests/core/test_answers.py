@@ -147,12 +147,13 @@ async def test_prewarm_reads_the_newest_claims_so_broad_searches_need_no_rows(
 
 
 async def test_keystrokes_cannot_push_out_rendered_answers(store: Store) -> None:
-    answers = AnswerCache(store, size=4, suggestions=1)  # 4 answers, 1 set of suggestions
-    await answers.claim("kursk-recaptured")  # the card, and the topics it looked up
+    answers = AnswerCache(store, size=4)
+    card = await answers.claim("kursk-recaptured")  # the card, and the topics it looked up
     rendered = len(answers)
     for typed in ["k", "ku", "kur", "kurs", "kursk", "n", "nk"]:
-        await answers.suggestions(typed, 25)
-    assert len(answers) == rendered + 1
+        assert await answers.suggestions(typed, 25)
+    assert len(answers) == rendered
+    assert await answers.claim("kursk-recaptured") is card
 
 
 async def test_a_claim_changed_by_another_process_is_not_served_from_memory(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
@@ -35,6 +35,8 @@ from briefing.store import Store
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 R = TypeVar("R")
 C = TypeVar("C")
 R_co = TypeVar("R_co", covariant=True)
@@ -124,22 +126,32 @@ class AnswerCache(Generic[R, C]):
             self._version = version
         return version
 
-    async def _cached(self, key: tuple[str, ...], build: Callable[[], Awaitable[T]]) -> T:
+    async def _cached(self, key: tuple[str, ...], build: Callable[[int], Awaitable[T]]) -> T:
+        """The answer under `key`, built (from the data of `version`) if it is not kept."""
         version = await self._sync()
         hit = self._answers.get(key)  # answers are never None
         if hit is not None:
             return cast(T, hit)
-        value = await build()
-        if self._version == version:  # not if the data moved on while building
-            self._answers.put(key, value)
+        value = await build(version)
+        self._keep(self._answers, key, value, version)
         return value
+
+    def _keep(self, table: Lru[K, V], key: K, value: V, version: int) -> None:
+        """Remember what was built from the data of `version`, unless the data has moved on
+        since (and the tables were cleared meanwhile): it would outlive the clearing."""
+        if self._version == version:
+            table.put(key, value)
 
     # -- answers ----------------------------------------------------------------------------
 
     async def page(self, query: Query, number: int = 1) -> Page[R]:
-        async def build() -> Page[R]:
+        async def build(version: int) -> Page[R]:
             page = await page_for(
-                self.store, query, number, by_seq=self._claims_by_seq, draw=self._field
+                self.store,
+                query,
+                number,
+                by_seq=lambda seqs: self._claims_by_seq(seqs, version),
+                draw=lambda claim, limit, since: self._field(claim, limit, since, version),
             )
             paging = Paging(query.key(), page.number, page.pages)
             sent = self._finish.answer(page.card, paging)
@@ -151,8 +163,8 @@ class AnswerCache(Generic[R, C]):
         """/claim's answer. Words instead of an id work when exactly one claim matches them."""
         typed = typed.strip()
 
-        async def build() -> R:
-            claim = await self._find_claim(typed)
+        async def build(version: int) -> R:
+            claim = await self._find_claim(typed, version)
             if typed.lower() != claim.id and (kept := self._answers.get(("claim", claim.id))):
                 return cast(R, kept)
             topic = next((t for t in await self.topics() if t.slug == claim.topic), None)
@@ -164,7 +176,7 @@ class AnswerCache(Generic[R, C]):
         return cast(R, self._finish.answer(claim_card(claim, topic), None))
 
     async def about(self) -> R:
-        async def build() -> R:
+        async def build(version: int) -> R:
             latest, oldest = await self.store.freshness()
             counts = await self.store.count_by_status()
             card = about_card(await self.store.topic_counts(), counts, latest, oldest)
@@ -173,7 +185,7 @@ class AnswerCache(Generic[R, C]):
         return await self._cached(("about",), build)
 
     async def topics(self) -> list[Topic]:
-        return await self._cached(("topics",), self.store.list_topics)
+        return await self._cached(("topics",), lambda version: self.store.list_topics())
 
     async def suggestions(self, typed: str, limit: int) -> C:
         """Autocomplete choices, from the store at every keystroke: remembering them made no
@@ -181,7 +193,7 @@ class AnswerCache(Generic[R, C]):
         found = await self.store.suggest_claims(typed, limit)
         return cast(C, self._finish.choices([(i, autocomplete_label(i, s)) for i, s in found]))
 
-    async def _find_claim(self, typed: str) -> Claim:
+    async def _find_claim(self, typed: str, version: int) -> Claim:
         try:
             return await self.store.get_claim(typed.lower())
         except NotFound:
@@ -193,28 +205,28 @@ class AnswerCache(Generic[R, C]):
         except InvalidInput:
             matches = []
         if len(matches) == 1:
-            return (await self._claims_by_seq(matches))[0]
+            return (await self._claims_by_seq(matches, version))[0]
         hint = "pick one of the suggestions" if matches else "try `/search`"
         raise NotFound(f"There is no claim with id `{clip(typed, 60)}`; {hint}.")
 
     # -- what listings are made of ------------------------------------------------------------
 
-    async def _claims_by_seq(self, seqs: Sequence[int]) -> list[Claim]:
+    async def _claims_by_seq(self, seqs: Sequence[int], version: int) -> list[Claim]:
         """Claims by creation number, read once per data version."""
         found = {s: c for s in seqs if (c := self._claims.get(s)) is not None}
         if missing := [s for s in seqs if s not in found]:
             for seq, claim in (await self.store.claims_at(missing)).items():
                 found[seq] = claim
-                self._claims.put(seq, claim)
+                self._keep(self._claims, seq, claim, version)
         return [found[s] for s in seqs if s in found]
 
-    def _field(self, claim: Claim, limit: int, with_since: bool) -> CardField:
+    def _field(self, claim: Claim, limit: int, with_since: bool, version: int) -> CardField:
         """A claim's listing field, drawn once per data version."""
         key = (claim.id, limit, with_since)
         field = self._fields.get(key)
         if field is None:
             field = claim_field(claim, limit, with_since)
-            self._fields.put(key, field)
+            self._keep(self._fields, key, field, version)
         return field
 
     # -- warm-up ------------------------------------------------------------------------------
@@ -245,17 +257,17 @@ class AnswerCache(Generic[R, C]):
         topics = {t.slug: t for t in await self.topics()}
         seqs = await self.store.newest_seqs(CLAIMS_WARMED)
         for start in range(0, len(seqs), WARM_BATCH):
-            batch = seqs[start : start + WARM_BATCH]
-            for seq, claim in (await self.store.claims_at(batch)).items():
+            claims = await self.store.claims_at(seqs[start : start + WARM_BATCH])
+            if self._version != version:
+                return  # the data moved on (and all this was forgotten): the next round
+            for seq, claim in claims.items():
                 if start < NEWEST_WARMED:
                     self._claims.put(seq, claim)
-                    self._field(claim, LISTING_FIELD_MAX, False)
+                    self._field(claim, LISTING_FIELD_MAX, False, version)
                 if ("claim", claim.id) not in self._answers:
                     answer = self._claim_answer(claim, topics.get(claim.topic))
                     self._answers.put(("claim", claim.id), answer)
             await asyncio.sleep(0)  # let interactions that arrived meanwhile go first
-            if self._version != version:
-                return  # the data moved on (and all this was forgotten): the next round
         self._warmed = version
 
     async def keep_warm(self, every: float) -> None:

@@ -78,7 +78,10 @@ class Database:
     """The three connections and the ways to use them; `Store` adds what to ask."""
 
     def __init__(
-        self, writer: aiosqlite.Connection, reader: sqlite3.Connection, path: Path
+        self,
+        writer: aiosqlite.Connection,
+        reader: sqlite3.Connection,
+        scanner: sqlite3.Connection,
     ) -> None:
         self._writer = writer
         self._reader = reader
@@ -86,7 +89,7 @@ class Database:
         # awaits; the lock keeps other tasks from interleaving statements into it.
         self._lock = asyncio.Lock()
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="briefing-reads")
-        self._scanner = open_reader(path, in_thread=True)
+        self._scanner = scanner  # used by the worker's thread only
         # Every question asks for the data version: one cursor, plain tuples.
         self._version = reader.cursor()
         self._version.row_factory = None
@@ -99,6 +102,7 @@ class Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = await aiosqlite.connect(path, isolation_level=None)
+        readers: list[sqlite3.Connection] = []
         opened: Self | None = None
         try:
             writer.row_factory = aiosqlite.Row
@@ -111,11 +115,15 @@ class Database:
                 )
             await writer.execute("PRAGMA foreign_keys=ON")
             # After WAL is on: a read-only connection cannot switch the file to it.
-            opened = cls(writer, open_reader(path), path)
+            readers.append(open_reader(path))
+            readers.append(open_reader(path, in_thread=True))
+            opened = cls(writer, *readers)
             await opened._migrate()
         except BaseException:
             if opened is not None:
-                opened._close_readers()
+                opened._worker.shutdown(wait=True)
+            for reader in readers:
+                reader.close()
             await writer.close()
             raise
         return opened

@@ -192,3 +192,28 @@ async def test_claim_by_words_needs_exactly_one_match(store: Store) -> None:
         await answers.claim("north korea")  # many claims
     with pytest.raises(NotFound, match="try `/search`"):
         await answers.claim("zeppelin")  # none
+
+
+async def test_what_was_read_before_a_change_is_not_kept_after_it(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = AnswerCache(store)
+    read_claims = store.list_claims
+
+    async def read_then_change(**query: object) -> list[Claim]:
+        claims = await read_claims(**query)  # type: ignore[arg-type]
+        # While this page is being drawn from what was read, the claim changes elsewhere
+        # and someone else's question notices.
+        with sqlite3.connect(tmp_path / "answers.db") as other:
+            other.execute(
+                "UPDATE claims SET statement = 'Changed meanwhile.' WHERE id = 'kursk-recaptured'"
+            )
+        await answers.topics()
+        return claims
+
+    monkeypatch.setattr(store, "list_claims", read_then_change)
+    await answers.page(Query("topic", "kursk"))
+    monkeypatch.undo()
+    again = await answers.page(Query("topic", "kursk"))
+    recaptured = next(f for f in again.card.fields if f.name.endswith("kursk-recaptured"))
+    assert recaptured.value.startswith("Changed meanwhile.")

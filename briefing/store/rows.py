@@ -73,24 +73,10 @@ def to_claim(row: sqlite3.Row) -> Claim:
 
 
 def to_topic(row: sqlite3.Row) -> Topic:
-    return Topic(
-        slug=row["slug"],
-        title=row["title"],
-        summary=row["summary"],
-        command=row["command"],
-        position=row["position"],
-    )
+    # By field name: a row may carry more columns than the model (a count beside it).
+    return Topic.model_validate({name: row[name] for name in Topic.model_fields})
 
 
 def to_revision(row: sqlite3.Row) -> Revision:
-    return Revision(
-        id=row["id"],
-        claim_id=row["claim_id"],
-        version=row["version"],
-        editor_id=row["editor_id"],
-        editor_name=row["editor_name"],
-        at=dt.datetime.fromisoformat(row["at"]),
-        kind=row["kind"],
-        diff=json.loads(row["diff"]),
-        reason=row["reason"],
-    )
+    fields = {name: row[name] for name in Revision.model_fields}
+    return Revision.model_validate(fields | {"diff": json.loads(row["diff"])})

@@ -93,7 +93,7 @@ async def page_for(
     reads claims by creation number and `draw` draws their fields; the answer cache passes
     ones that remember.
     """
-    by_seq = by_seq or (lambda seqs: _claims_by_seq(store, seqs))
+    by_seq = by_seq or store.claims_by_seq
     topic = await store.get_topic(query.topic) if query.topic else None
     match query.kind:
         case "topic":
@@ -143,11 +143,6 @@ async def page_for(
             )
             card = timeline_page(topic, listing)
     return Page(card, listing.page, listing.pages, card)
-
-
-async def _claims_by_seq(store: Store, seqs: Sequence[int]) -> list[Claim]:
-    found = await store.claims_at(seqs)
-    return [found[s] for s in seqs if s in found]
 
 
 async def _listing(

@@ -47,6 +47,11 @@ class Claims(Database):
         )
         return {r["seq"]: to_claim(r) for r in rows}
 
+    async def claims_by_seq(self, seqs: Sequence[int]) -> list[Claim]:
+        """The claims that exist of those with these creation numbers, in the order given."""
+        found = await self.claims_at(seqs)
+        return [found[s] for s in seqs if s in found]
+
     async def newest_seqs(self, limit: int) -> list[int]:
         """The creation numbers of the newest claims, newest first."""
         rows = await self._scan("SELECT seq FROM claims ORDER BY seq DESC LIMIT ?", (limit,))

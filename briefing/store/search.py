@@ -147,8 +147,7 @@ class Search(Claims):
         cap = -1 if ranked or limit < 0 else offset + limit
         hits = await self.search_hits(text, topic=topic, cap=cap, rank=ranked)
         wanted = hits.seqs[offset:] if limit < 0 else hits.seqs[offset : offset + limit]
-        found = await self.claims_at(wanted)
-        return [found[s] for s in wanted if s in found]
+        return await self.claims_by_seq(wanted)
 
     async def suggest_claims(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """(id, statement) pairs for autocomplete: id prefix matches first, then text matches."""

@@ -66,8 +66,27 @@ def is_web_url(url: str) -> bool:
         return False
 
 
+# Characters no curated text needs and that can hide or disguise what it says: control
+# characters (a newline is allowed only where a field says so), bidirectional overrides and
+# isolates (they can make a statement read backwards), and lone surrogates (not text at all).
+_HIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def plain_text(value: str) -> str:
+    """Refuse text with hidden characters; markdown and mentions are kept as typed (they are
+    escaped and never ping when shown)."""
+    if m := _HIDDEN.search(value):
+        raise ValueError(f"contains a hidden or control character (U+{ord(m[0]):04X})")
+    return value
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return plain_text(value) if isinstance(value, str) else value
 
 
 def _no_blank(value: str) -> str:
@@ -140,6 +159,28 @@ class EventDate(_Frozen):
         if self.precision == "season" and v.month not in (1, 3, 6, 9):
             raise ValueError("a season date must start in January, March, June or September")
         return self
+
+    def end(self) -> dt.date:
+        """The last day of the period: "2024" ends on 31 December 2024."""
+        v = self.value
+        months = {"day": 0, "month": 1, "season": 3, "year": 12}[self.precision]
+        if self.precision == "season" and v.month == 1:
+            months = 2  # winter is stored from January; it ends with February
+        if months == 0:
+            return v
+        total = v.month - 1 + months
+        first_after = dt.date(v.year + total // 12, total % 12 + 1, 1)
+        return first_after - dt.timedelta(days=1)
+
+    def sort_key(self) -> str:
+        """Orders dates so a vague one never comes before a more precise one it contains:
+        by the end of the period, then the more precise first ("June 2024" before "2024")."""
+        rank = ("day", "month", "season", "year").index(self.precision)
+        return f"{self.end().isoformat()}:{rank}"
+
+    @property
+    def approximate(self) -> bool:
+        return self.precision != "day"
 
     def text(self) -> str:
         """The canonical text form (round-trips through `EventDate.model_validate`)."""
@@ -245,10 +286,12 @@ class ClaimDraft(_Frozen):
     sources: tuple[Source, ...] = Field(default=(), max_length=MAX_SOURCES)
     reviewed_at: dt.datetime | None = None
     superseded_by: str | None = Field(default=None, max_length=64, pattern=SLUG_PATTERN)
+    # Withdrawn from the briefing: kept, with its history, but no longer listed or searched.
+    retired_at: dt.datetime | None = None
 
     _blank = field_validator("statement")(_no_blank)
 
-    @field_validator("reviewed_at")
+    @field_validator("reviewed_at", "retired_at")
     @classmethod
     def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
         return value.replace(tzinfo=dt.UTC) if value and value.tzinfo is None else value
@@ -265,6 +308,18 @@ class ClaimDraft(_Frozen):
 
     def who(self, *kinds: StanceKind) -> list[Stance]:
         return [s for s in self.stances if s.stance in kinds]
+
+    def placed_at(self) -> tuple[EventDate, bool] | None:
+        """Where the claim sits in time, and whether that is only when it was *said*: its
+        event date if a source gives one, else its earliest dated stance."""
+        if self.event_date is not None:
+            return self.event_date, False
+        said = [s.date for s in self.stances if s.date is not None]
+        return (min(said, key=EventDate.sort_key), True) if said else None
+
+    def timeline_key(self) -> str | None:
+        placed = self.placed_at()
+        return placed[0].sort_key() if placed else None
 
 
 class Claim(ClaimDraft):

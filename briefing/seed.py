@@ -22,6 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from briefing.errors import SeedError
+from briefing.integrity import Breach, check_briefing
 from briefing.models import Actor, Briefing, ClaimDraft, Source, Topic
 
 SEED_FORMAT_VERSION = 1
@@ -170,12 +171,10 @@ def parse_seed(text: str, path: Path) -> Briefing:
             raise SeedError(f"{where}: field topic: unknown topic '{claim.topic}'")
         claims.append(claim)
     _unique([c.id for c in claims], path, "claim id")
-    ids = {c.id for c in claims}
-    for c in claims:
-        if c.superseded_by and c.superseded_by not in ids:
-            raise SeedError(
-                f"{path}: claim '{c.id}': field superseded_by: unknown claim '{c.superseded_by}'"
-            )
+    try:
+        check_briefing(claims)
+    except Breach as breach:
+        raise SeedError(f"{path}: {breach}") from None
     return Briefing(tuple(topics), tuple(claims))
 
 

@@ -26,9 +26,11 @@ from briefing.store.topics import Topics
 SEED_EDITOR = Editor(None, "seed")
 INSERT_CLAIM = (
     "INSERT INTO claims(id, topic, statement, status, stances, figure, event_date, "
-    "event_precision, sources, reviewed_at, superseded_by, version, created_at, updated_at, seq) "
+    "event_precision, sources, reviewed_at, superseded_by, retired_at, timeline_key, version, "
+    "created_at, updated_at, seq) "
     "VALUES (:id, :topic, :statement, :status, :stances, :figure, :event_date, "
-    ":event_precision, :sources, :reviewed_at, :superseded_by, 1, :created_at, :updated_at, :seq)"
+    ":event_precision, :sources, :reviewed_at, :superseded_by, :retired_at, :timeline_key, 1, "
+    ":created_at, :updated_at, :seq)"
 )
 # The search index's rowid is the claim's seq negated: its own order is newest first.
 INDEX_CLAIM = "INSERT INTO claims_fts(rowid, statement, people) VALUES (?, ?, ?)"
@@ -104,7 +106,8 @@ class ClaimChanges(Database):
                 "UPDATE claims SET topic=:topic, statement=:statement, status=:status, "
                 "stances=:stances, figure=:figure, event_date=:event_date, "
                 "event_precision=:event_precision, sources=:sources, reviewed_at=:reviewed_at, "
-                "superseded_by=:superseded_by, version=:version, updated_at=:updated_at "
+                "superseded_by=:superseded_by, retired_at=:retired_at, timeline_key=:timeline_key, "
+                "version=:version, updated_at=:updated_at "
                 "WHERE id=:id",
                 cols,
             )

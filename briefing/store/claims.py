@@ -18,7 +18,7 @@ CLAIM_ORDER = "ORDER BY coalesce(c.event_date, '9999-12-31'), c.id"
 def _filters(
     topic: str | None, statuses: Iterable[Status] | None, *, dated: bool = False
 ) -> tuple[str, list[Any]]:
-    where, params = ["1"], []
+    where, params = ["c.retired_at IS NULL"], []
     if topic is not None:
         where.append("c.topic = ?")
         params.append(topic)
@@ -27,7 +27,7 @@ def _filters(
         where.append(f"c.status IN ({','.join('?' * len(wanted))})")
         params += wanted
     if dated:
-        where.append("c.event_date IS NOT NULL")
+        where.append("c.timeline_key IS NOT NULL")
     return " AND ".join(where), params
 
 
@@ -80,7 +80,7 @@ class Claims(Database):
         """Dated claims in the order things happened."""
         where, params = _filters(topic, None, dated=True)
         rows = await self._scan(
-            f"SELECT c.* FROM claims c WHERE {where} ORDER BY c.event_date, c.id LIMIT ? OFFSET ?",
+            f"SELECT c.* FROM claims c WHERE {where} ORDER BY c.timeline_key, c.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [to_claim(r) for r in rows]

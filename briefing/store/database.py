@@ -28,6 +28,8 @@ from typing import Any, Self, TypeVar
 
 import aiosqlite
 
+from briefing.store.rows import timeline_key_of
+
 T = TypeVar("T")
 Params = Sequence[Any]
 
@@ -114,6 +116,9 @@ class Database:
                     "put the database on a local filesystem"
                 )
             await writer.execute("PRAGMA foreign_keys=ON")
+            await writer.create_function(
+                "briefing_timeline_key", 3, timeline_key_of, deterministic=True
+            )
             # After WAL is on: a read-only connection cannot switch the file to it.
             readers.append(open_reader(path))
             readers.append(open_reader(path, in_thread=True))

@@ -29,7 +29,24 @@ def claim_columns(draft: ClaimDraft) -> dict[str, Any]:
         "sources": json.dumps([s.model_dump(mode="json") for s in draft.sources]),
         "reviewed_at": iso(draft.reviewed_at) if draft.reviewed_at else None,
         "superseded_by": draft.superseded_by,
+        "retired_at": iso(draft.retired_at) if draft.retired_at else None,
+        "timeline_key": draft.timeline_key(),
     }
+
+
+def timeline_key_of(event_date: str | None, precision: str | None, stances: str) -> str | None:
+    """`ClaimDraft.timeline_key` from a row's columns: SQL function for migration 0007."""
+    draft = ClaimDraft.model_validate(
+        {
+            "id": "xx",
+            "topic": "x",
+            "statement": "x",
+            "status": "reported",
+            "event_date": {"value": event_date, "precision": precision} if event_date else None,
+            "stances": json.loads(stances),
+        }
+    )
+    return draft.timeline_key()
 
 
 def people_text(draft: ClaimDraft) -> str:
@@ -65,6 +82,7 @@ def to_claim(row: sqlite3.Row) -> Claim:
             "sources": json.loads(row["sources"]),
             "reviewed_at": row["reviewed_at"],
             "superseded_by": row["superseded_by"],
+            "retired_at": row["retired_at"],
             "version": row["version"],
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],

@@ -25,6 +25,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from briefing.answers import AnswerCache
+from briefing.editorial import Desk
 from briefing.errors import BriefingError, SettingsError
 from briefing.seed import read_seed
 from briefing.settings import Settings, load_settings
@@ -36,7 +37,7 @@ from cogs._views import PageButton
 
 log = logging.getLogger("briefing")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.briefings", "cogs.health")
+EXTENSIONS: tuple[str, ...] = ("cogs.briefings", "cogs.facts", "cogs.health")
 TREE_HASH_KEY = "command_tree_sha256:{app}"
 # How soon after a change (by an editor here, or another process) the common answers are
 # rendered again, before anyone asks.
@@ -72,6 +73,7 @@ class BriefingBot(commands.Bot):
         self.force_sync = force_sync
         self._store: Store | None = None
         self._answers: BotAnswers | None = None
+        self._desk: Desk | None = None
         self._keep_warm: asyncio.Task[None] | None = None
 
     @property
@@ -86,9 +88,16 @@ class BriefingBot(commands.Bot):
             raise RuntimeError("answers are set up in setup_hook")
         return self._answers
 
+    @property
+    def desk(self) -> Desk:
+        if self._desk is None:
+            raise RuntimeError("the desk is set up in setup_hook")
+        return self._desk
+
     def use_store(self, store: Store) -> None:
         self._store = store
         self._answers = AnswerCache(store, ForDiscord())
+        self._desk = Desk(store)
 
     async def claims_stored(self) -> int:
         return await self.store.claim_count()
@@ -137,15 +146,31 @@ class BriefingBot(commands.Bot):
         return loaded
 
     async def sync_commands(self, *, force: bool = False) -> bool:
-        """Sync the command tree when it differs from the last synced one. True if synced."""
-        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        """Sync the command tree (global, and each home guild's) when it differs from the
+        last synced one. True if synced."""
+        guilds = [discord.Object(g) for g in self.settings.home_guild_ids]
+        payload = {
+            str(scope.id if scope else "global"): [
+                c.to_dict(self.tree) for c in self.tree.get_commands(guild=scope)
+            ]
+            for scope in [None, *guilds]
+        }
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         key = TREE_HASH_KEY.format(app=self.application_id)
         if not force and await self.store.get_meta(key) == digest:
             log.info("command tree unchanged; not syncing")
             return False
         synced = await self.tree.sync()
-        await self.store.set_meta(key, digest)
+        complete = True
+        for guild in guilds:
+            try:
+                here = await self.tree.sync(guild=guild)
+                log.info("synced %d command(s) in home guild %s", len(here), guild.id)
+            except discord.HTTPException as exc:  # e.g. the bot is not in that guild
+                complete = False
+                log.error("could not sync /facts in home guild %s: %s", guild.id, exc)
+        if complete:  # otherwise try again at the next start
+            await self.store.set_meta(key, digest)
         log.info("synced %d global command(s)", len(synced))
         return True
 

@@ -70,6 +70,10 @@ class Finisher(Protocol[R_co, C_co]):
 
     def answer(self, card: Card, paging: Paging | None) -> R_co: ...
 
+    def claim(self, card: Card, claim_id: str) -> R_co:
+        """One claim's answer (the bot adds its "Suggest a correction" button)."""
+        ...
+
     def choices(self, suggestions: list[Suggestion]) -> C_co: ...
 
 
@@ -77,6 +81,9 @@ class AsCards:
     """Answers as the cards themselves, and suggestions as (value, label) pairs."""
 
     def answer(self, card: Card, paging: Paging | None) -> Card:
+        return card
+
+    def claim(self, card: Card, claim_id: str) -> Card:
         return card
 
     def choices(self, suggestions: list[Suggestion]) -> list[Suggestion]:
@@ -173,7 +180,7 @@ class AnswerCache(Generic[R, C]):
         return await self._cached(("claim", typed.lower()), build)
 
     def _claim_answer(self, claim: Claim, topic: Topic | None) -> R:
-        return cast(R, self._finish.answer(claim_card(claim, topic), None))
+        return cast(R, self._finish.claim(claim_card(claim, topic), claim.id))
 
     async def about(self) -> R:
         async def build(version: int) -> R:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from briefing.answers import AnswerCache
+from briefing.editorial import Desk
 from briefing.settings import Settings
 from cogs._reply import Reply
 
@@ -24,6 +25,11 @@ class Briefed(Protocol):
 
     @property
     def answers(self) -> BotAnswers: ...
+
+    @property
+    def desk(self) -> Desk: ...
+
+    async def is_owner(self, user: discord.abc.User, /) -> bool: ...
 
     async def claims_stored(self) -> int:
         """How many claims the store holds, asked of the store each time (a health probe)."""

@@ -7,6 +7,7 @@ from discord import app_commands
 from briefing.answers import Paging, Suggestion
 from briefing.render.cards import Card
 from cogs._bot import Choices
+from cogs._buttons import suggest_view
 from cogs._embeds import to_embed
 from cogs._reply import Reply
 from cogs._views import page_buttons
@@ -17,6 +18,9 @@ class ForDiscord:
 
     def answer(self, card: Card, paging: Paging | None) -> Reply:
         return Reply(to_embed(card), page_buttons(paging))
+
+    def claim(self, card: Card, claim_id: str) -> Reply:
+        return Reply(to_embed(card), suggest_view(claim_id))
 
     def choices(self, suggestions: list[Suggestion]) -> Choices:
         return [app_commands.Choice(name=label, value=value) for value, label in suggestions]

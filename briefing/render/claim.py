@@ -71,6 +71,14 @@ def claim_card(claim: Claim, topic: Topic | None = None) -> Card:
         facts.append(CardField("Sources", clip(sources, FIELD_VALUE_MAX)))
     if claim.superseded_by:
         facts.append(CardField("Superseded by", f"`{claim.superseded_by}`"))
+    if claim.retired_at:
+        facts.append(
+            CardField(
+                "Retired",
+                f"{timestamp(claim.retired_at, 'D')}: no longer part of the briefing; kept for "
+                "the record.",
+            )
+        )
     if claim.reviewed_at:
         facts.append(CardField("Last verified", timestamp(claim.reviewed_at, "R"), inline=True))
     topic_name = topic.title if topic else claim.topic

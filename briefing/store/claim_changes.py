@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
 
-from briefing.errors import Conflict, InvalidInput, NotFound
+from briefing.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from briefing.integrity import check_briefing, check_claim, successor_breach
 from briefing.models import (
     Briefing,
     Claim,
     ClaimDraft,
     Editor,
-    Revision,
     RevisionKind,
     claim_diff,
 )
 from briefing.store.database import Database
-from briefing.store.rows import claim_columns, iso, people_text, to_claim, to_revision
+from briefing.store.rows import claim_columns, iso, people_text, to_claim, utcnow
 from briefing.store.topics import Topics
 
 SEED_EDITOR = Editor(None, "seed")
@@ -32,16 +33,19 @@ INSERT_CLAIM = (
     ":event_precision, :sources, :reviewed_at, :superseded_by, :retired_at, :timeline_key, 1, "
     ":created_at, :updated_at, :seq)"
 )
+UPDATE_CLAIM = (
+    "UPDATE claims SET topic=:topic, statement=:statement, status=:status, "
+    "stances=:stances, figure=:figure, event_date=:event_date, "
+    "event_precision=:event_precision, sources=:sources, reviewed_at=:reviewed_at, "
+    "superseded_by=:superseded_by, retired_at=:retired_at, timeline_key=:timeline_key, "
+    "version=:version, updated_at=:updated_at WHERE id=:id"
+)
 # The search index's rowid is the claim's seq negated: its own order is newest first.
 INDEX_CLAIM = "INSERT INTO claims_fts(rowid, statement, people) VALUES (?, ?, ?)"
 INSERT_REVISION = (
     "INSERT INTO revisions(claim_id, version, editor_id, editor_name, at, kind, diff, reason) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _draft_fields(draft: ClaimDraft) -> dict[str, Any]:
@@ -58,6 +62,7 @@ class ClaimChanges(Database):
         reason: str | None = None,
         kind: RevisionKind = "create",
     ) -> Claim:
+        check_claim(draft)
         now = utcnow()
         cols = claim_columns(draft) | {"created_at": iso(now), "updated_at": iso(now)}
         async with self._write() as db:
@@ -84,55 +89,63 @@ class ClaimChanges(Database):
         reason: str | None = None,
     ) -> Claim:
         """Replace a claim's content; refuses if someone else changed it since it was read."""
+        _, after = await self.change_claim(
+            draft.id,
+            lambda _: draft,
+            editor,
+            kind=kind,
+            reason=reason,
+            expected_version=expected_version,
+        )
+        return after
+
+    async def change_claim(
+        self,
+        claim_id: str,
+        change: Callable[[Claim], ClaimDraft],
+        editor: Editor,
+        *,
+        kind: RevisionKind,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> tuple[Claim, Claim]:
+        """Read, change and write a claim in one transaction, with its revision; returns it
+        before and after. `expected_version`: the version the editor saw (a modal opened
+        earlier); a newer one refuses, naming who saved it and when. `change` may refuse by
+        raising; nothing is written then."""
         now = utcnow()
         async with self._write() as db:
-            async with db.execute("SELECT * FROM claims WHERE id = ?", (draft.id,)) as cur:
+            async with db.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)) as cur:
                 row = await cur.fetchone()
             if row is None:
-                raise NotFound(f"There is no claim with id `{draft.id}`.")
+                raise NotFound(f"There is no claim with id `{claim_id}`.")
             before = to_claim(row)
-            if before.version != expected_version:
-                raise Conflict(
-                    f"`{draft.id}` changed since you opened it (now version {before.version}); "
-                    "reload and try again."
-                )
+            if expected_version is not None and before.version != expected_version:
+                raise await self._stale(db, claim_id, expected_version, before.version)
+            draft = change(before)
+            if draft.id != claim_id:
+                raise InvalidInput("A claim's id cannot change; add a new claim instead.")
             diff = claim_diff(before, draft)
             if not diff:
-                raise InvalidInput("Nothing changed.")
+                raise InvalidInput(f"Nothing changed: `{claim_id}` already reads that way.")
+            check_claim(draft)
             await self._check_refs(db, draft)
-            cols = claim_columns(draft)
-            cols.update(version=before.version + 1, updated_at=iso(now))
-            await db.execute(
-                "UPDATE claims SET topic=:topic, statement=:statement, status=:status, "
-                "stances=:stances, figure=:figure, event_date=:event_date, "
-                "event_precision=:event_precision, sources=:sources, reviewed_at=:reviewed_at, "
-                "superseded_by=:superseded_by, retired_at=:retired_at, timeline_key=:timeline_key, "
-                "version=:version, updated_at=:updated_at "
-                "WHERE id=:id",
-                cols,
-            )
+            version = before.version + 1
+            cols = claim_columns(draft) | {"version": version, "updated_at": iso(now)}
+            await db.execute(UPDATE_CLAIM, cols)
             await self._index(db, draft, row["seq"], new=False)
-            await self._revision(db, draft.id, before.version + 1, editor, now, kind, diff, reason)
-            return Claim(
-                **_draft_fields(draft),
-                version=before.version + 1,
-                created_at=before.created_at,
-                updated_at=now,
-            )
-
-    async def history(self, claim_id: str) -> list[Revision]:
-        rows = await self._rows(
-            "SELECT * FROM revisions WHERE claim_id = ? ORDER BY version", (claim_id,)
+            await self._revision(db, claim_id, version, editor, now, kind, diff, reason)
+        after = Claim(
+            **_draft_fields(draft), version=version, created_at=before.created_at, updated_at=now
         )
-        if not rows and await self._row("SELECT 1 FROM claims WHERE id = ?", (claim_id,)) is None:
-            raise NotFound(f"There is no claim with id `{claim_id}`. Try `/search`.")
-        return [to_revision(r) for r in rows]
+        return before, after
 
     async def load_seed(self, briefing: Briefing) -> bool:
         """Load a curated briefing into an empty store, all or nothing. False if not empty.
 
         Written in bulk: one statement per table for all the claims, not one per claim.
         """
+        check_briefing(briefing.claims)
         now = iso(utcnow())
         async with self._write() as db:
             async with db.execute("SELECT EXISTS (SELECT 1 FROM claims)") as cur:
@@ -154,7 +167,11 @@ class ClaimChanges(Database):
                 raise InvalidInput(f"The seed cannot be stored: {exc}") from None
             await db.executemany(
                 INDEX_CLAIM,
-                [(-seq, c.statement, people_text(c)) for seq, c in enumerate(briefing.claims, 1)],
+                [
+                    (-seq, c.statement, people_text(c))
+                    for seq, c in enumerate(briefing.claims, 1)
+                    if c.retired_at is None
+                ],
             )
             await db.executemany(
                 INSERT_REVISION,
@@ -178,11 +195,22 @@ class ClaimChanges(Database):
             if await cur.fetchone() is None:
                 raise InvalidInput(f"There is no topic called `{draft.topic}`.")
         if draft.superseded_by:
+            # The chain of successors from the one named, to check it exists and loops back
+            # to nothing (UNION stops at a claim already seen).
             async with db.execute(
-                "SELECT 1 FROM claims WHERE id = ?", (draft.superseded_by,)
+                "WITH RECURSIVE chain(id) AS (SELECT ? UNION "
+                "SELECT c.superseded_by FROM claims c JOIN chain ON c.id = chain.id "
+                "WHERE c.superseded_by IS NOT NULL) "
+                "SELECT c.id, c.superseded_by, c.retired_at FROM chain JOIN claims c USING (id)",
+                (draft.superseded_by,),
             ) as cur:
-                if await cur.fetchone() is None:
-                    raise InvalidInput(f"There is no claim `{draft.superseded_by}` to point to.")
+                chain = list(await cur.fetchall())
+            successors = {r["id"]: r["superseded_by"] for r in chain} | {
+                draft.id: draft.superseded_by
+            }
+            retired = [r["id"] for r in chain if r["retired_at"] and r["id"] != draft.id]
+            if breach := successor_breach(draft, successors, retired=retired):
+                raise breach
 
     @staticmethod
     async def _check_all_refs(db: aiosqlite.Connection) -> None:
@@ -211,7 +239,8 @@ class ClaimChanges(Database):
         """Index the claim for search (again, after an edit)."""
         if not new:
             await db.execute("DELETE FROM claims_fts WHERE rowid = ?", (-seq,))
-        await db.execute(INDEX_CLAIM, (-seq, draft.statement, people_text(draft)))
+        if draft.retired_at is None:  # a retired claim is no longer searched
+            await db.execute(INDEX_CLAIM, (-seq, draft.statement, people_text(draft)))
 
     @staticmethod
     async def _revision(
@@ -228,3 +257,22 @@ class ClaimChanges(Database):
             INSERT_REVISION,
             (claim_id, version, editor.id, editor.name, iso(now), kind, json.dumps(diff), reason),
         )
+
+    @staticmethod
+    async def _stale(
+        db: aiosqlite.Connection, claim_id: str, based_on: int, current: int
+    ) -> StaleVersion:
+        """The refusal for an edit based on an old version, naming the last change."""
+        async with db.execute(
+            "SELECT editor_name, at FROM revisions WHERE claim_id = ? ORDER BY version DESC "
+            "LIMIT 1",
+            (claim_id,),
+        ) as cur:
+            last = await cur.fetchone()
+        by = last["editor_name"] if last else "someone"
+        at = (
+            dt.datetime.fromisoformat(last["at"]).strftime("%Y-%m-%d %H:%M UTC")
+            if last
+            else "an unknown time"
+        )
+        return StaleVersion(claim_id, based_on, current, by, at)

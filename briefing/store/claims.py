@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from briefing.errors import NotFound
-from briefing.models import STATUSES, Claim, Status, StatusCount
+from briefing.models import STATUSES, Actor, Claim, Status, StatusCount
 from briefing.store.database import Database
 from briefing.store.rows import to_claim
 
@@ -80,7 +80,8 @@ class Claims(Database):
         """Dated claims in the order things happened."""
         where, params = _filters(topic, None, dated=True)
         rows = await self._scan(
-            f"SELECT c.* FROM claims c WHERE {where} ORDER BY c.timeline_key, c.id LIMIT ? OFFSET ?",
+            f"SELECT c.* FROM claims c WHERE {where} ORDER BY c.timeline_key, c.id "
+            "LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [to_claim(r) for r in rows]
@@ -106,6 +107,15 @@ class Claims(Database):
         where, params = _filters(topic, None, dated=True)
         row = await self._scan_one(f"SELECT COUNT(*) AS n FROM claims c WHERE {where}", params)
         return int(row["n"]) if row else 0
+
+    async def actors(self) -> list[Actor]:
+        """Every party on record in any claim's stances, by name (grows with the data)."""
+        rows = await self._scan(
+            "SELECT DISTINCT json_extract(s.value, '$.actor') AS actor "
+            "FROM claims c, json_each(c.stances) s"
+        )
+        found = {a.name.casefold(): a for a in (Actor.model_validate_json(r[0]) for r in rows)}
+        return sorted(found.values(), key=lambda a: a.name.casefold())
 
     async def claim_count(self) -> int:
         row = await self._scan_one("SELECT COUNT(*) AS n FROM claims")

@@ -11,6 +11,10 @@ from typing import Any
 from briefing.models import Claim, ClaimDraft, Revision, Topic
 
 
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def iso(value: dt.datetime) -> str:
     aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return aware.astimezone(dt.UTC).isoformat()

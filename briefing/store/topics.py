@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import aiosqlite
 
-from briefing.errors import Conflict, NotFound
-from briefing.models import Topic
+from briefing.errors import Conflict, InvalidInput, NotFound
+from briefing.models import Editor, Topic, TopicRevision
 from briefing.store.database import Database
-from briefing.store.rows import to_topic
+from briefing.store.rows import iso, to_topic, utcnow
 
 
 class Topics(Database):
@@ -24,7 +26,8 @@ class Topics(Database):
     async def topic_counts(self) -> list[tuple[Topic, int]]:
         """Every topic with how many claims it holds, in display order."""
         rows = await self._scan(
-            "SELECT t.*, COUNT(c.id) AS n FROM topics t LEFT JOIN claims c ON c.topic = t.slug "
+            "SELECT t.*, COUNT(c.id) AS n FROM topics t "
+            "LEFT JOIN claims c ON c.topic = t.slug AND c.retired_at IS NULL "
             "GROUP BY t.slug ORDER BY t.position, t.slug"
         )
         return [(to_topic(r), int(r["n"])) for r in rows]
@@ -46,3 +49,41 @@ class Topics(Database):
             )
         except aiosqlite.IntegrityError:
             raise Conflict(f"Another topic already uses the command `/{topic.command}`.") from None
+
+    async def update_topic(
+        self, slug: str, editor: Editor, *, title: str, summary: str, reason: str | None
+    ) -> tuple[Topic, Topic]:
+        """Change a topic's title and summary, with a history row; returns before and after."""
+        now = iso(utcnow())
+        async with self._write() as db:
+            async with db.execute("SELECT * FROM topics WHERE slug = ?", (slug,)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                raise NotFound(f"There is no topic called `{slug}`.")
+            before = to_topic(row)
+            after = before.model_copy(update={"title": title, "summary": summary})
+            after = Topic.model_validate(after.model_dump())  # the model's limits apply
+            diff = {
+                name: [getattr(before, name), getattr(after, name)]
+                for name in ("title", "summary")
+                if getattr(before, name) != getattr(after, name)
+            }
+            if not diff:
+                raise InvalidInput(f"Nothing changed: topic `{slug}` already reads that way.")
+            await self._put_topic(db, after)
+            await db.execute(
+                "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (slug, editor.id, editor.name, now, json.dumps(diff), reason),
+            )
+        return before, after
+
+    async def topic_history(self, slug: str) -> list[TopicRevision]:
+        rows = await self._rows("SELECT * FROM topic_revisions WHERE slug = ? ORDER BY id", (slug,))
+        return [
+            TopicRevision.model_validate(
+                {name: r[name] for name in TopicRevision.model_fields}
+                | {"diff": json.loads(r["diff"])}
+            )
+            for r in rows
+        ]

@@ -1,0 +1,379 @@
+"""The editorial desk: every change an editor can make, as one call each.
+
+Each call reads, changes and writes the claim in one store transaction (so two editors never
+overwrite each other), passes the integrity rules there, and returns the claim before and
+after so the answer can say exactly what changed. Who may call these is the cogs' business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from briefing.errors import InvalidInput, NotFound
+from briefing.models import (
+    Actor,
+    ActorKind,
+    Claim,
+    ClaimDraft,
+    Correction,
+    CorrectionStatus,
+    Editor,
+    EventDate,
+    Figure,
+    Revision,
+    RevisionKind,
+    Source,
+    Stance,
+    StanceKind,
+    Status,
+    Topic,
+)
+from briefing.store import Store
+from briefing.typed import given, optional, parse_date, parse_day, parse_figure, web_url
+
+
+@dataclass(frozen=True)
+class Change:
+    """A saved change: the claim before (None for a new claim) and after, and its kind."""
+
+    before: Claim | None
+    after: Claim
+    kind: RevisionKind
+
+
+@dataclass(frozen=True)
+class ClaimText:
+    """What the add and edit forms hold, as typed."""
+
+    statement: str
+    topic: str
+    event_date: str | None = None
+    figure: str | None = None
+
+
+MAX_REASON = 300
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def readable(exc: ValidationError) -> InvalidInput:
+    """A model's refusal in the words an editor needs: which field, and what is wrong."""
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or "value"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return InvalidInput(f"Field `{field}`: {message}.")
+
+
+def _refusals(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """Turn a model's validation error inside a desk call into a plain refusal."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except ValidationError as exc:
+            raise readable(exc) from None
+
+    return wrapper
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _source_for(url: str) -> Source:
+    """A source known only by its link: the outlet is the site's name, and no title."""
+    host = (urlsplit(url).hostname or url).removeprefix("www.")
+    return Source(outlet=host[:100], url=url)
+
+
+class Desk:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def _change(
+        self,
+        claim_id: str,
+        build: Callable[[Claim], ClaimDraft],
+        editor: Editor,
+        kind: RevisionKind,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> Change:
+        if reason and len(reason) > MAX_REASON:
+            raise InvalidInput(f"The reason is too long: at most {MAX_REASON} characters.")
+        before, after = await self.store.change_claim(
+            claim_id.strip().lower(),
+            build,
+            editor,
+            kind=kind,
+            reason=optional(reason),
+            expected_version=expected_version,
+        )
+        return Change(before, after, kind)
+
+    @_refusals
+    async def add(
+        self,
+        claim_id: str,
+        text: ClaimText,
+        actor: Actor,
+        editor: Editor,
+        *,
+        said_on: str | None = None,
+        quote: str | None = None,
+        source_url: str | None = None,
+    ) -> Change:
+        """A new claim, reported by the one party who asserts it; more stances, sources and
+        a status follow with the other commands."""
+        url = given(web_url, source_url)
+        source = _source_for(url) if url else None
+        stance = Stance(
+            actor=actor,
+            stance="asserts",
+            date=given(parse_date, said_on),
+            quote=optional(quote),
+            source=source,
+        )
+        draft = ClaimDraft(
+            id=claim_id.strip().lower(),
+            topic=text.topic.strip().lower(),
+            statement=text.statement,
+            status="reported",
+            stances=(stance,),
+            event_date=given(parse_date, text.event_date),
+            figure=given(parse_figure, text.figure),
+            sources=(source,) if source else (),
+        )
+        claim = await self.store.create_claim(draft, editor)
+        return Change(None, claim, "create")
+
+    @_refusals
+    async def edit(
+        self,
+        claim_id: str,
+        text: ClaimText,
+        editor: Editor,
+        *,
+        based_on: int,
+        reason: str | None = None,
+    ) -> Change:
+        """The edit form's fields, over the version the editor opened."""
+        event_date: EventDate | None = given(parse_date, text.event_date)
+        figure: Figure | None = given(parse_figure, text.figure)
+
+        def build(claim: Claim) -> ClaimDraft:
+            return _draft(
+                claim,
+                statement=text.statement,
+                topic=text.topic.strip().lower(),
+                event_date=event_date,
+                figure=figure,
+            )
+
+        return await self._change(claim_id, build, editor, "update", reason, based_on)
+
+    @_refusals
+    async def set_status(
+        self,
+        claim_id: str,
+        status: Status,
+        editor: Editor,
+        *,
+        reason: str,
+        superseded_by: str | None = None,
+    ) -> Change:
+        if not optional(reason):
+            raise InvalidInput("Say why the status changes (the reason is kept in the history).")
+
+        def build(claim: Claim) -> ClaimDraft:
+            successor = optional(superseded_by) if status == "superseded" else None
+            return _draft(claim, status=status, superseded_by=successor and successor.lower())
+
+        return await self._change(claim_id, build, editor, "status", reason)
+
+    @_refusals
+    async def add_stance(
+        self,
+        claim_id: str,
+        actor: Actor,
+        stance: StanceKind,
+        editor: Editor,
+        *,
+        quote: str | None = None,
+        source_url: str | None = None,
+        date: str | None = None,
+        reason: str | None = None,
+        status: Status | None = None,
+    ) -> Change:
+        """Record who says what; the same actor's earlier stance is replaced, not doubled.
+        `status` changes the verdict in the same revision, when the new stance calls for it
+        (a confirmation of a reported claim, say)."""
+        new = Stance(
+            actor=actor,
+            stance=stance,
+            date=given(parse_date, date),
+            quote=optional(quote),
+            source=_source_for(url) if (url := given(web_url, source_url)) else None,
+        )
+
+        def build(claim: Claim) -> ClaimDraft:
+            kept = [s for s in claim.stances if s.actor.name.casefold() != actor.name.casefold()]
+            return _draft(claim, stances=(*kept, new), status=status or claim.status)
+
+        return await self._change(claim_id, build, editor, "stance", reason)
+
+    @_refusals
+    async def add_source(
+        self,
+        claim_id: str,
+        outlet: str,
+        editor: Editor,
+        *,
+        url: str | None = None,
+        published: str | None = None,
+        title: str | None = None,
+    ) -> Change:
+        source = Source(
+            outlet=outlet,
+            url=given(web_url, url),
+            published=given(parse_day, published),
+            title=optional(title),
+        )
+
+        def build(claim: Claim) -> ClaimDraft:
+            if source in claim.sources:
+                raise InvalidInput(f"`{claim.id}` already cites that source.")
+            return _draft(claim, sources=(*claim.sources, source))
+
+        return await self._change(claim_id, build, editor, "source", None)
+
+    @_refusals
+    async def retire(
+        self, claim_id: str, editor: Editor, *, reason: str, superseded_by: str | None = None
+    ) -> Change:
+        """Withdraw a claim from the briefing (kept, with its history); with a successor it
+        is marked superseded by it."""
+        if not optional(reason):
+            raise InvalidInput("Say why the claim is retired (the reason is kept in the history).")
+        now = _now()
+
+        def build(claim: Claim) -> ClaimDraft:
+            if claim.retired_at is not None:
+                raise InvalidInput(f"`{claim.id}` is already retired.")
+            successor = optional(superseded_by)
+            if successor:
+                return _draft(
+                    claim, status="superseded", superseded_by=successor.lower(), retired_at=now
+                )
+            return _draft(claim, retired_at=now)
+
+        return await self._change(claim_id, build, editor, "retire", reason)
+
+    @_refusals
+    async def review(self, claim_id: str, editor: Editor) -> Change:
+        """Mark the claim re-verified today."""
+        now = _now()
+        return await self._change(
+            claim_id, lambda c: _draft(c, reviewed_at=now), editor, "review", "re-verified"
+        )
+
+    @_refusals
+    async def revert(
+        self, claim_id: str, version: int, editor: Editor, *, reason: str | None = None
+    ) -> Change:
+        """Make the claim read as it did at `version`, as a new revision."""
+        old = await self.store.claim_as_of(claim_id.strip().lower(), version)
+        why = optional(reason) or f"reverted to version {version}"
+        return await self._change(claim_id, lambda c: old, editor, "revert", why)
+
+    @_refusals
+    async def edit_topic(
+        self, slug: str, editor: Editor, *, title: str, summary: str, reason: str | None
+    ) -> tuple[Topic, Topic]:
+        return await self.store.update_topic(
+            slug.strip().lower(), editor, title=title, summary=summary, reason=optional(reason)
+        )
+
+    @_refusals
+    async def suggest(
+        self, claim_id: str | None, text: str, source_url: str | None, author: Editor
+    ) -> Correction:
+        url = given(web_url, source_url)
+        return await self.store.suggest(claim_id, text, url, author)
+
+    @_refusals
+    async def settle(
+        self,
+        correction_id: int,
+        status: CorrectionStatus,
+        editor: Editor,
+        *,
+        reason: str | None = None,
+    ) -> Correction:
+        return await self.store.settle(correction_id, status, editor, reason=optional(reason))
+
+    async def claim(self, claim_id: str) -> Claim:
+        """The claim as stored now (not a cached answer: editors act on the latest)."""
+        return await self.store.get_claim(claim_id.strip().lower())
+
+    async def claim_or_none(self, claim_id: str | None) -> Claim | None:
+        try:
+            return await self.claim(claim_id) if claim_id else None
+        except NotFound:
+            return None
+
+    async def correction(self, correction_id: int) -> Correction:
+        return await self.store.correction(correction_id)
+
+    async def history(self, claim_id: str) -> list[Revision]:
+        return await self.store.history(claim_id.strip().lower())
+
+    async def topic(self, slug: str) -> Topic:
+        return await self.store.get_topic(slug.strip().lower())
+
+    async def topics(self) -> list[Topic]:
+        return await self.store.list_topics()
+
+    async def actor_names(self, typed: str, limit: int) -> list[str]:
+        """Parties on record whose name contains what was typed (autocomplete)."""
+        wanted = typed.strip().casefold()
+        return [a.name for a in await self.store.actors() if wanted in a.name.casefold()][:limit]
+
+    async def queue_entry(self, offset: int) -> tuple[Correction | None, Claim | None, int]:
+        """The open suggestion at `offset` (oldest first), its claim, and how many are open."""
+        total = await self.store.open_count()
+        found = await self.store.open_corrections(limit=1, offset=min(offset, max(total - 1, 0)))
+        correction = found[0] if found else None
+        claim = await self.claim_or_none(correction.claim_id) if correction else None
+        return correction, claim, total
+
+    @_refusals
+    async def actor(
+        self, name: str, kind: ActorKind | None = None, country: str | None = None
+    ) -> Actor:
+        """A party by name: one already on record (its kind and country kept), or a new one,
+        which needs a kind."""
+        wanted = " ".join(name.split())
+        for known in await self.store.actors():
+            if known.name.casefold() == wanted.casefold():
+                return known
+        if kind is None:
+            raise NotFound(
+                f"No party called “{wanted[:100]}” is on record yet. To add one, give its "
+                "`actor_kind` (and `country` if it has one)."
+            )
+        return Actor(name=wanted, kind=kind, country=optional(country))
+
+
+def _draft(claim: Claim, **changes: object) -> ClaimDraft:
+    """The claim's editable content with some fields changed, validated again."""
+    fields = {name: getattr(claim, name) for name in ClaimDraft.model_fields}
+    return ClaimDraft.model_validate(fields | changes)

@@ -77,7 +77,21 @@ class SchemaValidator:
         if pointer is None:
             return []
         problems: list[str] = []
-        for error in self._validator(pointer).iter_errors(body):
+        for error in self._validator(pointer).iter_errors(_snowflakes_as_text(body)):
             where = "/".join(str(p) for p in error.absolute_path) or "<body>"
             problems.append(f"{method} {template}: {where}: {error.message[:300]}")
         return problems
+
+
+def _snowflakes_as_text(value: Any, key: str = "") -> Any:
+    """Ids sent as JSON numbers, as strings. The schema types every snowflake as a string,
+    but Discord accepts numbers too, and discord.py sends some that way (a DM's
+    `recipient_id`): that is not the bot's mistake."""
+    if isinstance(value, dict):
+        return {k: _snowflakes_as_text(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snowflakes_as_text(v, key) for v in value]
+    is_id = key == "id" or key.endswith("_id")
+    if is_id and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,3 +163,10 @@ async def test_stored_text_never_pings(room: Newsroom) -> None:
     assert not message.get("mention_everyone")
     stored = json.loads(room.claim_row("kursk-recaptured")["stances"])
     assert stored[-1]["actor"]["name"] == "@everyone <@&1> **Bold**"  # stored as typed
+
+
+async def test_without_home_guilds_editing_is_off_and_said_once(live: Any) -> None:
+    names = {c.name for c in live.emu.global_commands}
+    names |= {c.name for cmds in live.emu.guild_commands.values() for c in cmds}
+    assert "facts" not in names
+    assert live.bot.log().count("editing is off") == 1

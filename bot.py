@@ -4,6 +4,9 @@ python bot.py run       connect to Discord (or DISCORD_API_BASE / DISCORD_GATEWA
 python bot.py sandbox   run the bot against the local Discord emulator, no token needed
 python bot.py sync      push the slash commands to Discord now, then exit
 python bot.py check     validate the configuration and the curated data file, then exit
+python bot.py import FILE [--apply]        check a briefing file, and apply it with --apply
+python bot.py export [--format F] [--output FILE]   the whole store as yaml, json or claimreview
+python bot.py backup DEST                  a consistent copy of the database (online backup)
 """
 
 from __future__ import annotations
@@ -241,7 +244,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser(
         "sandbox", help="try the bot in a local Discord emulator (no token)", add_help=False
     )
+    sub.add_parser("import", help="check a briefing file; --apply to apply it", add_help=False)
+    sub.add_parser("export", help="write the store as YAML, JSON or ClaimReview", add_help=False)
+    sub.add_parser("backup", help="copy the database (SQLite online backup)", add_help=False)
     args, rest = parser.parse_known_args(argv)
+    if args.command in ("import", "export", "backup"):
+        from briefing.io.operator import main as operator_main
+
+        return operator_main(args.command, rest)
     if args.command == "sandbox":
         from sandbox.repl import main as sandbox_main
 

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from briefing.errors import InvalidInput, NotFound
+from briefing.import_plan import plan_import
+from briefing.io.documents import export_file, parse_upload
 from briefing.models import (
     Actor,
     ActorKind,
@@ -354,6 +356,25 @@ class Desk:
         correction = found[0] if found else None
         claim = await self.claim_or_none(correction.claim_id) if correction else None
         return correction, claim, total
+
+    @_refusals
+    async def export_file(self, fmt: str) -> tuple[str, bytes, int]:
+        """The whole briefing as a file: its name, bytes, and how many claims it holds."""
+        claims = await self.store.export_claims()
+        topics = await self.store.list_topics()
+        made = export_file(fmt, topics, claims, today=_now().date())
+        return made.name, made.text.encode(), len(claims)
+
+    @_refusals
+    async def import_file(self, name: str, data: bytes, editor: Editor | None) -> list[str]:
+        """Check a briefing file whole; apply it atomically when an editor is given. Returns
+        the summary of what changes (or would)."""
+        incoming = parse_upload(data, name)
+        if editor is None:
+            plan = plan_import(incoming, await self.store.export_briefing())
+        else:
+            plan = await self.store.apply_briefing(incoming, editor, reason=f"import of {name}")
+        return plan.summary_lines()
 
     @_refusals
     async def actor(

@@ -75,7 +75,9 @@ _HIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud
 
 def plain_text(value: str) -> str:
     """Refuse text with hidden characters; markdown and mentions are kept as typed (they are
-    escaped and never ping when shown)."""
+    escaped and never ping when shown). Line ends become newlines and tabs spaces, as
+    pasted text often carries them."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if m := _HIDDEN.search(value):
         raise ValueError(f"contains a hidden or control character (U+{ord(m[0]):04X})")
     return value

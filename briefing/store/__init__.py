@@ -11,12 +11,15 @@ subscriptions and their delivery ledger; suggested corrections).
 from __future__ import annotations
 
 from briefing.store.claim_changes import ClaimChanges
+from briefing.store.corrections import Corrections
+from briefing.store.imports import Imports
 from briefing.store.meta import Meta
+from briefing.store.revisions import Revisions
 from briefing.store.search import Search, SearchHits
 from briefing.store.topics import Topics
 
 __all__ = ["SearchHits", "Store"]
 
 
-class Store(Topics, ClaimChanges, Search, Meta):
+class Store(Topics, ClaimChanges, Revisions, Corrections, Search, Meta, Imports):
     """A process's database. `await Store.open(path)`; `await store.close()` when done."""

@@ -20,6 +20,7 @@ from .state import (
     MemberSpec,
     RecordedRequest,
     RoleSpec,
+    Upload,
     UserSpec,
 )
 
@@ -42,5 +43,6 @@ __all__ = [
     "RateLimitConfig",
     "RecordedRequest",
     "RoleSpec",
+    "Upload",
     "UserSpec",
 ]

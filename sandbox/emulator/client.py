@@ -3,113 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from .server import EmulatorServer
-from .state import DMChannel, GuildSpec, InteractionRecord, MemberSpec, RoleSpec, UserSpec
+from .options import ATTACHMENT_SIZE_LIMIT, Actor, Building, CommandInvoker
+from .results import ApplicationDidNotRespond, CommandNotFound, InteractionResult, walk
+from .state import DMChannel, GuildSpec, InteractionRecord, MemberSpec
 
-Actor = MemberSpec | UserSpec
+__all__ = [
+    "Actor",
+    "ApplicationDidNotRespond",
+    "CommandNotFound",
+    "Emulator",
+    "InteractionResult",
+]
 
-
-class ApplicationDidNotRespond(AssertionError):
-    """The bot did not acknowledge an interaction in time (the member sees an error)."""
-
-
-class CommandNotFound(LookupError):
-    """The bot never synced a command with this name (for this guild or globally)."""
-
-
-@dataclass
-class InteractionResult:
-    """What a user sees after an interaction; reads the emulator's live state."""
-
-    emulator: Emulator
-    record: InteractionRecord
-
-    @property
-    def type(self) -> int | None:
-        return self.record.response_type
-
-    @property
-    def interaction_id(self) -> int:
-        return self.record.id
-
-    @property
-    def channel_id(self) -> int:
-        return self.record.channel_id
-
-    @property
-    def guild_id(self) -> int | None:
-        return self.record.guild_id
-
-    @property
-    def message_id(self) -> int | None:
-        return self.record.original_message_id
-
-    @property
-    def message(self) -> dict[str, Any] | None:
-        mid = self.record.original_message_id
-        return self.emulator.find_message(mid) if mid is not None else None
-
-    @property
-    def content(self) -> str:
-        return str((self.message or {}).get("content") or "")
-
-    @property
-    def embeds(self) -> list[dict[str, Any]]:
-        return list((self.message or {}).get("embeds") or [])
-
-    @property
-    def components(self) -> list[dict[str, Any]]:
-        return list((self.message or {}).get("components") or [])
-
-    @property
-    def flags(self) -> int:
-        return int((self.message or {}).get("flags") or 0)
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & 64)
-
-    @property
-    def followups(self) -> list[dict[str, Any]]:
-        out = []
-        for mid in self.record.followup_ids:
-            msg = self.emulator.find_message(mid)
-            if msg is not None:
-                out.append(msg)
-        return out
-
-    @property
-    def choices(self) -> list[dict[str, Any]]:
-        return list(self.record.choices or [])
-
-    @property
-    def modal(self) -> dict[str, Any] | None:
-        return self.record.modal
-
-    def custom_ids(self) -> list[str]:
-        """All custom_ids of components on the response message (buttons, selects...)."""
-        return [c["custom_id"] for c in _walk(self.components) if "custom_id" in c]
+Message = InteractionResult | dict[str, Any] | int
 
 
-def _walk(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for comp in components:
-        out.append(comp)
-        for key in ("components", "items"):
-            if isinstance(comp.get(key), list):
-                out.extend(_walk(comp[key]))
-        for key in ("accessory", "component"):
-            if isinstance(comp.get(key), dict):
-                out.extend(_walk([comp[key]]))
-    return out
-
-
-class Emulator(EmulatorServer):
+class Emulator(CommandInvoker):
     """The emulator plus helpers that act as Discord users against the connected bot."""
 
     followup_timeout: float = 10.0
@@ -134,6 +48,21 @@ class Emulator(EmulatorServer):
             "a command sync",
         )
 
+    async def wait_for_dms(
+        self,
+        user: Actor,
+        count: int = 1,
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> list[dict[str, Any]]:
+        """Until the bot posted ``count`` messages in its DMs with ``user``; returns them all.
+
+        A DM usually follows the answer to an interaction, so it may arrive after it.
+        """
+        await self.wait_until(
+            lambda: len(self.dms_to(user)) >= count, timeout, f"{count} DM(s) to the user"
+        )
+        return self.dms_to(user)
+
     async def wait_for_resume(self, count: int = 1, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         await self.wait_until(lambda: self.gateway.resume_count >= count, timeout, "RESUME")
 
@@ -151,8 +80,6 @@ class Emulator(EmulatorServer):
         return msgs
 
     def requests_to(self, method: str, path_regex: str) -> list[Any]:
-        import re
-
         rx = re.compile(path_regex)
         return [r for r in self.requests if r.method == method and rx.search(r.path)]
 
@@ -162,22 +89,30 @@ class Emulator(EmulatorServer):
     def dm_channel(self, user: Actor) -> DMChannel:
         return self.dm_channel_for(user.user if isinstance(user, MemberSpec) else user)
 
+    def dms_to(self, user: Actor, *, include_interactions: bool = False) -> list[dict[str, Any]]:
+        """What the bot posted in its DM channel with ``user``, oldest first.
+
+        Only posts (``POST /channels/{dm}/messages``) by default: answers to commands the
+        user ran in that DM are interaction responses, included with
+        ``include_interactions``. A post Discord refused (code 50007) is not there.
+        """
+        base = user.user if isinstance(user, MemberSpec) else user
+        dm = next((d for d in self.dm_channels.values() if d.recipient.id == base.id), None)
+        if dm is None:
+            return []
+        msgs = list(self.messages.get(dm.id, {}).values())
+        if not include_interactions:
+            msgs = [m for m in msgs if "interaction_metadata" not in m]
+        return msgs
+
+    def read_attachment(self, attachment: dict[str, Any] | int | str) -> bytes:
+        """The bytes an attachment's ``url`` serves (an attachment object or its id)."""
+        att_id = int(attachment["id"] if isinstance(attachment, dict) else attachment)
+        if att_id not in self.files:
+            raise LookupError(f"no attachment {att_id}")
+        return self.files[att_id]
+
     # ------------------------------------------------------------------ building blocks
-    def find_command(self, name: str, guild_id: int | None, ctype: int = 1) -> dict[str, Any]:
-        top = name.split()[0]
-        for cmd in self.commands_for(guild_id):
-            if cmd.name == top and cmd.type == ctype:
-                return {**cmd.data, "id": str(cmd.id), "_guild_id": cmd.guild_id}
-        synced = sorted({c.name for c in self.commands_for(guild_id)})
-        raise CommandNotFound(f"bot did not sync a command named {top!r}; synced: {synced}")
-
-    def _member_for(self, user: Actor, guild_id: int | None) -> tuple[UserSpec, MemberSpec | None]:
-        if isinstance(user, MemberSpec):
-            return user.user, user
-        if guild_id is not None:
-            return user, self.guilds[guild_id].members.get(user.id)
-        return user, None
-
     def _resolve_location(
         self, user: Actor, guild_id: int | str | None, channel_id: int | None
     ) -> tuple[GuildSpec | None, int]:
@@ -220,7 +155,7 @@ class Emulator(EmulatorServer):
             "channel": self.channel_payload(guild, channel),
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         if guild is not None:
             if member is None:
@@ -288,148 +223,6 @@ class Emulator(EmulatorServer):
             )
         return InteractionResult(self, record)
 
-    # ------------------------------------------------------------------ options
-    def _build_options(
-        self,
-        registered: list[dict[str, Any]],
-        values: Mapping[str, Any],
-        guild: GuildSpec | None,
-        resolved: dict[str, dict[str, Any]],
-        focused: str | None = None,
-    ) -> list[dict[str, Any]]:
-        by_name = {o["name"]: o for o in registered}
-        for key in values:
-            if key not in by_name:
-                raise ValueError(f"option {key!r} is not registered; known: {sorted(by_name)}")
-        out: list[dict[str, Any]] = []
-        for opt in registered:
-            name = opt["name"]
-            if name not in values:
-                if opt.get("required") and focused is None:
-                    raise ValueError(f"required option {name!r} missing")
-                continue
-            otype = int(opt["type"])
-            raw = values[name]
-            entry: dict[str, Any] = {"name": name, "type": otype}
-            if name == focused:
-                entry["value"] = str(raw)
-                entry["focused"] = True
-            else:
-                entry["value"] = self._convert(opt, raw, guild, resolved)
-            out.append(entry)
-        return out
-
-    def _convert(
-        self,
-        opt: dict[str, Any],
-        raw: Any,
-        guild: GuildSpec | None,
-        resolved: dict[str, dict[str, Any]],
-    ) -> Any:
-        otype = int(opt["type"])
-        value: Any
-        if otype == 3:
-            value = str(raw)
-        elif otype == 4:
-            value = int(raw)
-        elif otype == 10:
-            value = float(raw)
-        elif otype == 5:
-            value = bool(raw)
-        elif otype in (6, 9) and isinstance(raw, MemberSpec | UserSpec):
-            user, member = self._member_for(raw, guild.id if guild else None)
-            resolved.setdefault("users", {})[str(user.id)] = user.to_dict()
-            if member is not None and guild is not None:
-                mdata = self.member_payload(guild, member)
-                mdata.pop("user", None)
-                resolved.setdefault("members", {})[str(user.id)] = mdata
-            return str(user.id)
-        elif otype in (8, 9) and isinstance(raw, RoleSpec):
-            resolved.setdefault("roles", {})[str(raw.id)] = raw.to_dict()
-            return str(raw.id)
-        elif otype == 7:
-            cid = raw.id if hasattr(raw, "id") else int(raw)
-            found = self.find_channel(cid)
-            if found is None:
-                raise ValueError(f"unknown channel {raw!r}")
-            g, ch = found
-            resolved.setdefault("channels", {})[str(cid)] = self.channel_payload(g, ch)
-            return str(cid)
-        elif otype in (6, 8, 9):
-            uid = int(raw)
-            if uid in self.users:
-                return self._convert(opt, self.users[uid], guild, resolved)
-            if guild is not None:
-                return self._convert(opt, guild.role(uid), guild, resolved)
-            raise ValueError(f"cannot resolve {raw!r}")
-        else:
-            raise ValueError(f"option type {otype} not supported by the emulator")
-        choices = opt.get("choices")
-        if choices and value not in [c["value"] for c in choices]:
-            raise ValueError(f"{value!r} is not one of the choices of option {opt['name']!r}")
-        if otype == 3:
-            if len(value) < int(opt.get("min_length", 0)) or len(value) > int(
-                opt.get("max_length", 6000)
-            ):
-                raise ValueError(f"option {opt['name']!r}: length outside the registered bounds")
-        if otype in (4, 10):
-            if "min_value" in opt and value < opt["min_value"]:
-                raise ValueError(f"option {opt['name']!r} below min_value")
-            if "max_value" in opt and value > opt["max_value"]:
-                raise ValueError(f"option {opt['name']!r} above max_value")
-        return value
-
-    def _command_data(
-        self,
-        name: str,
-        options: Mapping[str, Any],
-        guild: GuildSpec | None,
-        focused: str | None = None,
-    ) -> dict[str, Any]:
-        cmd = self.find_command(name, guild.id if guild else None)
-        parts = name.split()
-        resolved: dict[str, dict[str, Any]] = {}
-        registered = list(cmd.get("options") or [])
-        path: list[dict[str, Any]] = []
-        for part in parts[1:]:
-            sub = next(
-                (o for o in registered if o["name"] == part and int(o["type"]) in (1, 2)), None
-            )
-            if sub is None:
-                raise CommandNotFound(f"{name!r}: no subcommand {part!r}")
-            path.append({"name": part, "type": int(sub["type"]), "options": []})
-            registered = list(sub.get("options") or [])
-        leaf = self._build_options(registered, options, guild, resolved, focused)
-        data: dict[str, Any] = {"id": cmd["id"], "name": parts[0], "type": 1}
-        if cmd.get("_guild_id"):
-            data["guild_id"] = str(cmd["_guild_id"])
-        if path:
-            path[-1]["options"] = leaf
-            for i in range(len(path) - 1, 0, -1):
-                path[i - 1]["options"] = [path[i]]
-            data["options"] = [path[0]]
-        else:
-            data["options"] = leaf
-        if resolved:
-            data["resolved"] = resolved
-        return data
-
-    def _check_can_use(self, name: str, user: Actor, guild: GuildSpec | None) -> None:
-        cmd = self.find_command(name, guild.id if guild else None)
-        required = cmd.get("default_member_permissions")
-        if guild is not None and required not in (None, ""):
-            _, member = self._member_for(user, guild.id)
-            if member is not None:
-                perms = guild.member_permissions(member)
-                if perms & int(required) != int(required):
-                    raise PermissionError(f"member lacks default_member_permissions for {name!r}")
-        contexts = cmd.get("contexts")
-        ctx = 0 if guild is not None else 1
-        if contexts is not None and ctx not in contexts:
-            raise PermissionError(f"{name!r} is not available in context {ctx}")
-        if guild is None and contexts is None and cmd.get("dm_permission") is False:
-            raise PermissionError(f"{name!r} is not available in DMs")
-
     # ------------------------------------------------------------------ user actions
     async def run_command(
         self,
@@ -441,11 +234,21 @@ class Emulator(EmulatorServer):
         channel_id: int | None = None,
         locale: str = "en-US",
         wait_followup: bool = True,
+        force: bool = False,
     ) -> InteractionResult:
-        """Invoke ``/name`` (``"group sub"`` for subcommands) as ``user``; wait for the answer."""
+        """Invoke ``/name`` (``"group sub"`` for subcommands) as ``user``; wait for the answer.
+
+        Values: text, numbers, booleans, ``MemberSpec``/``UserSpec``/``RoleSpec``/channels,
+        and ``Upload(...)`` for attachment options. Raises ``CommandNotFound`` where Discord
+        would not offer the command (not synced for this guild, or a guild command in a DM)
+        and ``PermissionError`` where it hides it from ``user``; ``force=True`` delivers
+        the interaction anyway, as a forged or stale one would arrive.
+        """
         guild, cid = self._resolve_location(user, guild_id, channel_id)
-        self._check_can_use(name, user, guild)
-        data = self._command_data(name, options or {}, guild)
+        cmd = self.find_command(name, guild.id if guild else None, force=force)
+        if not force:
+            self._check_can_use(cmd, name, user, guild)
+        data = self._command_data(cmd, name, options or {}, Building(guild, cid))
         record = self._interaction_payload(2, data, user, guild, cid, locale=locale)
         return await self._dispatch_and_wait(record, wait_followup=wait_followup)
 
@@ -459,15 +262,19 @@ class Emulator(EmulatorServer):
         guild_id: int | str | None = None,
         channel_id: int | None = None,
         locale: str = "en-US",
+        force: bool = False,
     ) -> list[dict[str, Any]]:
         """Type into option ``focused``; returns the bot's choices (list of name/value dicts)."""
         guild, cid = self._resolve_location(user, guild_id, channel_id)
-        data = self._command_data(name, options, guild, focused=focused)
+        cmd = self.find_command(name, guild.id if guild else None, force=force)
+        if not force:
+            self._check_can_use(cmd, name, user, guild)
+        data = self._command_data(cmd, name, options, Building(guild, cid), focused=focused)
         record = self._interaction_payload(4, data, user, guild, cid, locale=locale)
         result = await self._dispatch_and_wait(record, wait_followup=False)
         return result.choices
 
-    def _message_of(self, message: InteractionResult | dict[str, Any] | int) -> dict[str, Any]:
+    def _message_of(self, message: Message) -> dict[str, Any]:
         if isinstance(message, InteractionResult):
             msg = message.message
         elif isinstance(message, dict):
@@ -478,23 +285,41 @@ class Emulator(EmulatorServer):
             raise LookupError("message not found (deleted, or the interaction had no message)")
         return msg
 
+    def _check_can_see(self, user: Actor, msg: dict[str, Any]) -> None:
+        """PermissionError unless ``user`` sees ``msg``: an ephemeral message shows only to
+        whoever the interaction answered, a DM only to its recipient."""
+        base = user.user if isinstance(user, MemberSpec) else user
+        if int(msg.get("flags") or 0) & 64:
+            owner = (msg.get("interaction_metadata") or {}).get("user") or {}
+            if owner.get("id") not in (None, str(base.id)):
+                raise PermissionError(
+                    f"message {msg['id']} is ephemeral: only {owner.get('username')} can see it"
+                )
+        located = self.find_channel(int(msg["channel_id"]))
+        if located is not None and isinstance(located[1], DMChannel):
+            if located[1].recipient.id != base.id:
+                raise PermissionError(f"message {msg['id']} is in another user's DMs")
+
     async def _component(
         self,
         user: Actor,
-        message: InteractionResult | dict[str, Any] | int,
+        message: Message,
         custom_id: str,
         values: list[str] | None,
         wait_followup: bool,
+        force: bool,
     ) -> InteractionResult:
         msg = self._message_of(message)
         comp = next(
-            (c for c in _walk(msg.get("components") or []) if c.get("custom_id") == custom_id),
+            (c for c in walk(msg.get("components") or []) if c.get("custom_id") == custom_id),
             None,
         )
         if comp is None:
             raise LookupError(f"no component with custom_id {custom_id!r} on message {msg['id']}")
-        if comp.get("disabled"):
-            raise PermissionError(f"component {custom_id!r} is disabled")
+        if not force:
+            self._check_can_see(user, msg)
+            if comp.get("disabled"):
+                raise PermissionError(f"component {custom_id!r} is disabled")
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": int(comp["type"])}
         if values is not None:
             data["values"] = values
@@ -509,69 +334,56 @@ class Emulator(EmulatorServer):
         self,
         *,
         user: Actor,
-        message: InteractionResult | dict[str, Any] | int,
+        message: Message,
         custom_id: str,
         wait_followup: bool = True,
+        force: bool = False,
     ) -> InteractionResult:
-        return await self._component(user, message, custom_id, None, wait_followup)
+        """Press a button. ``PermissionError`` if it is disabled, or ``user`` cannot see the
+        message (someone else's ephemeral answer or DM); ``force=True`` presses anyway."""
+        return await self._component(user, message, custom_id, None, wait_followup, force)
 
     async def select(
         self,
         *,
         user: Actor,
-        message: InteractionResult | dict[str, Any] | int,
+        message: Message,
         custom_id: str,
         values: list[str],
         wait_followup: bool = True,
+        force: bool = False,
     ) -> InteractionResult:
-        return await self._component(user, message, custom_id, values, wait_followup)
+        return await self._component(user, message, custom_id, values, wait_followup, force)
 
     async def submit_modal(
         self,
         *,
         user: Actor,
         modal: InteractionResult,
-        values: Mapping[str, str],
+        values: Mapping[str, str | list[str]],
         wait_followup: bool = True,
+        force: bool = False,
     ) -> InteractionResult:
-        """Fill the modal the bot opened (``modal.type == 9``) with ``{custom_id: value}``."""
+        """Fill the modal the bot opened (``modal.type == 9``) with ``{custom_id: value}``.
+
+        An input left out keeps its prefilled ``value``; a select in the modal takes a list.
+        ``ValueError`` for what the Discord client would not send (an empty required input,
+        a length outside the bounds), ``PermissionError`` if ``user`` is not who the modal
+        was shown to (unless ``force``).
+        """
         spec = modal.modal
         if spec is None:
             raise LookupError("that interaction did not open a modal")
-        rows: list[dict[str, Any]] = []
-        for comp in spec.get("components") or []:
-            if comp.get("type") == 1:
-                inner = [
-                    {
-                        "type": c["type"],
-                        "custom_id": c["custom_id"],
-                        "value": values.get(c["custom_id"], ""),
-                    }
-                    for c in comp.get("components") or []
-                    if "custom_id" in c
-                ]
-                rows.append({"type": 1, "components": inner})
-            elif comp.get("type") == 18 and isinstance(comp.get("component"), dict):
-                c = comp["component"]
-                rows.append(
-                    {
-                        "type": 18,
-                        "component": {
-                            "type": c["type"],
-                            "custom_id": c["custom_id"],
-                            "value": values.get(c["custom_id"], ""),
-                        },
-                    }
-                )
-        unknown = set(values) - {c.get("custom_id") for c in _walk(spec.get("components") or [])}
-        if unknown:
-            raise LookupError(f"modal has no inputs {sorted(unknown)}")
-        data = {"custom_id": spec["custom_id"], "components": rows}
         src = modal.record
+        base = user.user if isinstance(user, MemberSpec) else user
+        if not force and base.id != src.user.id:
+            raise PermissionError(
+                f"the modal was shown to {src.user.username}, not {base.username}"
+            )
+        data = {"custom_id": spec["custom_id"], "components": self._modal_rows(spec, values)}
         guild = self.guilds.get(src.guild_id) if src.guild_id else None
         message = (
             self.find_message(src.source_message_id) if src.source_message_id is not None else None
         )
-        actor: Actor = user
-        record = self._interaction_payload(5, data, actor, guild, src.channel_id, message=message)
+        record = self._interaction_payload(5, data, user, guild, src.channel_id, message=message)
         return await self._dispatch_and_wait(record, wait_followup=wait_followup)

@@ -11,7 +11,8 @@ from typing import Any
 from aiohttp import web
 
 from .faults import FaultQueue
-from .gateway import INTENT_DIRECT_MESSAGES, INTENT_GUILD_MESSAGES, Gateway, Session
+from .gateway import Gateway, Session
+from .messages import MessageStore
 from .ratelimit import RateLimitConfig, RateLimiter
 from .rest import RestApi
 from .schema import SchemaValidator
@@ -27,13 +28,12 @@ from .state import (
     SnowflakeGenerator,
     SyncedCommand,
     UserSpec,
-    iso_now,
 )
 
 API_PREFIX = "/api/v10"
 
 
-class EmulatorServer:
+class EmulatorServer(MessageStore):
     """Loopback Discord: one aiohttp server, REST under ``/api/v10``, gateway at ``/``."""
 
     def __init__(
@@ -69,7 +69,8 @@ class EmulatorServer:
         self.guilds: dict[int, GuildSpec] = {}
         self.dm_channels: dict[int, DMChannel] = {}
         self.messages: dict[int, dict[int, dict[str, Any]]] = {}
-        self.files: dict[int, bytes] = {}
+        self.files: dict[int, bytes] = {}  # attachment id -> the bytes its url serves
+        self.file_types: dict[int, str] = {}  # attachment id -> its content type
         self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
         self.interactions: dict[int, InteractionRecord] = {}
         self.interactions_by_token: dict[str, InteractionRecord] = {}
@@ -208,10 +209,15 @@ class EmulatorServer:
         roles: Iterable[int | str] = (),
         nick: str | None = None,
         administrator: bool = False,
+        accepts_dms: bool = True,
     ) -> MemberSpec:
-        """Add a member. ``permissions`` becomes a personal role; ``roles`` are names or ids."""
+        """Add a member. ``permissions`` becomes a personal role; ``roles`` are names or ids.
+
+        ``accepts_dms=False``: the member turned off DMs from server members, so the bot's
+        posts to their DM channel get 403 / code 50007 (``user.accepts_dms`` switches it).
+        """
         guild = self.guild(guild_id)
-        user = name if isinstance(name, UserSpec) else self.add_user(name)
+        user = name if isinstance(name, UserSpec) else self.add_user(name, accepts_dms=accepts_dms)
         self.users[user.id] = user
         role_ids = [guild.role(r).id for r in roles]
         if administrator:
@@ -269,124 +275,6 @@ class EmulatorServer:
             if message_id in msgs:
                 return msgs[message_id]
         return None
-
-    # ------------------------------------------------------------------ messages
-    def build_message(
-        self,
-        channel_id: int,
-        body: dict[str, Any],
-        *,
-        guild_id: int | None,
-        files: Sequence[tuple[str, str, bytes]] = (),
-        author: UserSpec | None = None,
-        interaction: InteractionRecord | None = None,
-        flags: int | None = None,
-    ) -> dict[str, Any]:
-        author = author or self.bot_user
-        msg_id = self.snowflakes.next()
-        msg: dict[str, Any] = {
-            "id": str(msg_id),
-            "channel_id": str(channel_id),
-            "author": author.to_dict(),
-            "content": body.get("content") or "",
-            "timestamp": iso_now(),
-            "edited_timestamp": None,
-            "tts": bool(body.get("tts", False)),
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": self._attachments(body, files),
-            "embeds": [{"type": "rich", **e} for e in body.get("embeds") or []],
-            "components": body.get("components") or [],
-            "pinned": False,
-            "type": 0,
-            "flags": int(body.get("flags") or 0) if flags is None else flags,
-        }
-        if guild_id is not None:
-            msg["guild_id"] = str(guild_id)
-        if body.get("nonce") is not None:
-            msg["nonce"] = body["nonce"]
-        if body.get("message_reference"):
-            msg["message_reference"] = body["message_reference"]
-            msg["type"] = 19
-        if body.get("poll"):
-            msg["poll"] = body["poll"]
-        if interaction is not None:
-            msg["webhook_id"] = str(self.application_id)
-            msg["application_id"] = str(self.application_id)
-            msg["type"] = 20 if interaction.type == 2 else 0
-            msg["interaction_metadata"] = {
-                "id": str(interaction.id),
-                "type": interaction.type,
-                "user": interaction.user.to_dict(),
-                "authorizing_integration_owners": {"0": str(interaction.guild_id or 0)},
-            }
-        self.messages.setdefault(channel_id, {})[msg_id] = msg
-        self.notify()
-        return msg
-
-    def _attachments(
-        self, body: dict[str, Any], files: Sequence[tuple[str, str, bytes]]
-    ) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        for i, (filename, content_type, data) in enumerate(files):
-            att_id = self.snowflakes.next()
-            self.files[att_id] = data
-            url = f"http://{self.host}:{self.port}/attachments/{att_id}/{filename}"
-            meta: dict[str, Any] = next(
-                (a for a in body.get("attachments") or [] if str(a.get("id")) == str(i)), {}
-            )
-            out.append(
-                {
-                    "id": str(att_id),
-                    "filename": filename,
-                    "size": len(data),
-                    "url": url,
-                    "proxy_url": url,
-                    "content_type": content_type,
-                    "description": meta.get("description"),
-                }
-            )
-        return out
-
-    def edit_message(
-        self,
-        msg: dict[str, Any],
-        body: dict[str, Any],
-        files: Sequence[tuple[str, str, bytes]] = (),
-    ) -> dict[str, Any]:
-        if "content" in body:
-            msg["content"] = body["content"] or ""
-        if "embeds" in body:
-            msg["embeds"] = [{"type": "rich", **e} for e in body["embeds"] or []]
-        if "components" in body:
-            msg["components"] = body["components"] or []
-        if "flags" in body and body["flags"] is not None:
-            keep = int(msg.get("flags", 0)) & (64 | (1 << 15))
-            msg["flags"] = keep | (int(body["flags"]) & ~64)
-        if "attachments" in body or files:
-            kept_ids = {str(a.get("id")) for a in body.get("attachments") or []}
-            kept = [a for a in msg.get("attachments", []) if a["id"] in kept_ids]
-            msg["attachments"] = kept + self._attachments(body, files)
-        msg["flags"] = int(msg.get("flags", 0)) & ~128
-        msg["edited_timestamp"] = iso_now()
-        self.notify()
-        return msg
-
-    async def emit_message_event(self, event: str, msg: dict[str, Any]) -> None:
-        """MESSAGE_CREATE/UPDATE/DELETE for visible messages, if the bot's intents ask for it."""
-        if int(msg.get("flags", 0)) & 64:
-            return
-        intent = INTENT_GUILD_MESSAGES if "guild_id" in msg else INTENT_DIRECT_MESSAGES
-        if not self.gateway.wants(intent):
-            return
-        if event == "MESSAGE_DELETE":
-            data = {"id": msg["id"], "channel_id": msg["channel_id"]}
-            if "guild_id" in msg:
-                data["guild_id"] = msg["guild_id"]
-            await self.gateway.dispatch(event, data)
-        else:
-            await self.gateway.dispatch(event, dict(msg))
 
     # ------------------------------------------------------------------ gateway payloads
     def _ready_payload(self, session: Session) -> dict[str, Any]:

@@ -95,6 +95,23 @@ class UserSpec:
         return data
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file a member picks for an attachment option (type 11) of a slash command.
+
+    ``run_command(options={"file": Upload("briefing.yaml", data, "application/x-yaml")})``:
+    the emulator stores the bytes, serves them at the attachment's ``url`` and puts the
+    attachment in ``data.resolved.attachments``, as Discord does.
+    """
+
+    filename: str
+    data: bytes
+    content_type: str = "application/octet-stream"
+
+    def __repr__(self) -> str:
+        return f"Upload({self.filename!r}, <{len(self.data)} bytes>, {self.content_type!r})"
+
+
 @dataclass
 class RoleSpec:
     name: str

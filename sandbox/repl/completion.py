@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sandbox.repl.drawing import choice_label
 from sandbox.repl.parsing import Invocation, chat_commands, parse_invocation
 from sandbox.repl.session import Session
 
-VERBS = ("help", "press", "as", "dm", "posts", "channel", "complete", "log", "quit", "exit")
+VERBS = (
+    "help",
+    "press",
+    "as",
+    "dm",
+    "posts",
+    "channel",
+    "dms",
+    "save",
+    "complete",
+    "log",
+    "quit",
+    "exit",
+)
 
 
 class Completer:
@@ -53,6 +67,11 @@ class Completer:
             return [f"{n} " for n in world.member_names() if n.startswith(word)]
         if verb in ("posts", "channel"):
             return [f"#{c} " for c in world.channel_names() if f"#{c}".startswith(word)]
+        if verb == "dms":
+            first = len(body.split()) == 1
+            return [f"{w} " for w in ("all", "off", "on") if first and w.startswith(word)]
+        if verb == "save":
+            return path_candidates(word) if len(body.split()) == 2 else []
         if verb == "help":
             commands = [f"/{n} " for n in sorted(chat_commands(world.catalog()))]
             return [n for n in commands if n.startswith(word)]
@@ -108,6 +127,8 @@ class Completer:
             values = [(f"#{c}", "") for c in world.channel_names()]
         elif kind in (6, 9):
             values = [(n, "") for n in world.member_names()]
+        elif kind == 11:
+            return path_candidates(partial or "@", prefix="@")
         else:
             return []
         # Prefix matches complete in one TAB; the bot's word matches are shown when none is.
@@ -130,6 +151,25 @@ class Completer:
             self.session.say(f"  {match.strip()}" + (f"   {label}" if label else ""))
         self.session.out.write(self.session.prompt() + readline.get_line_buffer())
         self.session.out.flush()
+
+
+def path_candidates(partial: str, prefix: str = "") -> list[str]:
+    """Files and folders that complete `partial` (after `prefix`, such as `@`), from the
+    current directory; a folder ends in `/` so that TAB goes on into it."""
+    if not partial.startswith(prefix):
+        return []
+    head, sep, start = partial[len(prefix) :].rpartition("/")
+    folder = Path(head + sep or ".").expanduser()
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        if not entry.name.startswith(start) or (entry.name[:1] == "." and start[:1] != "."):
+            continue
+        out.append(f"{prefix}{head}{sep}{entry.name}" + ("/" if entry.is_dir() else " "))
+    return out
 
 
 def install_completion(session: Session) -> None:

@@ -205,8 +205,12 @@ def render_message(
     now: float | None = None,
     style: Style | None = None,
     note: str = "",
+    first_attachment: int = 1,
 ) -> str:
-    """A whole message as terminal text: content, embeds, other components, buttons."""
+    """A whole message as terminal text: content, embeds, other components, files, buttons.
+
+    Attachments are numbered from `first_attachment` (the numbers `save N` takes).
+    """
     names, style = names or Names(), style or Style()
     now = time.time() if now is None else now
     flags = int(message.get("flags") or 0)
@@ -225,8 +229,9 @@ def render_message(
             picks = ", ".join(o.get("label", "?") for o in comp.get("options") or [])
             menu = comp.get("placeholder") or "a menu"
             lines.append(f"({menu}: {picks})" if picks else f"({menu})")
-    for attachment in message.get("attachments") or []:
-        lines.append(f"(attachment: {attachment.get('filename')}, {attachment.get('size')} bytes)")
+    for number, attachment in enumerate(message.get("attachments") or [], first_attachment):
+        size = int(attachment.get("size") or 0)
+        lines.append(f"(attachment {number}: {attachment.get('filename')}, {size:,} bytes)")
     buttons = buttons_of(message)
     if buttons:
         lines.append(render_buttons(buttons))

@@ -184,9 +184,14 @@ def describe_commands(catalog: Sequence[dict[str, Any]], only: str | None = None
             lines.append(f"      {node.get('description', '')}")
             if only:
                 lines.extend(_option_details(options))
+        shown = []
+        if command.get("guild_id"):
+            shown.append("in this server only")
         if needs:
             wanted = [v for k, v in PERMISSION_NAMES.items() if needs & k] or [hex(needs)]
-            lines.append(f"      (shown to members with {', '.join(wanted)})")
+            shown.append(f"to members with {', '.join(wanted)}")
+        if shown:
+            lines.append(f"      (shown {' and '.join(shown)})")
     return "\n".join(lines) if lines else "The bot has synced no slash commands."
 
 

@@ -7,17 +7,19 @@ import re
 import shutil
 import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from sandbox.emulator import ApplicationDidNotRespond, MemberSpec
 from sandbox.repl.drawing import (
+    Names,
     Style,
     buttons_of,
     choice_label,
     render_buttons,
     render_message,
-    walk_components,
 )
+from sandbox.repl.forms import FormPrompts, modal_inputs
 from sandbox.repl.parsing import (
     SandboxError,
     chat_commands,
@@ -30,11 +32,15 @@ from sandbox.repl.world import Answer, World
 SANDBOX_HELP = """\
 Sandbox commands:
   /name sub option:value option:"quoted value"   run a slash command as the current member
+  /name file:@path/to/file.yaml   attach a file (path from the current directory)
   dm /name ...          run it in a DM with the bot instead of #general
   ?/name option:part    show the bot's autocomplete for the last option (also: complete /name ...)
   press N  (or just N)  press button N of the last message that has buttons
+  save N [PATH]         save attachment N of the last files shown (default: its name, here)
   as NAME               act as another member (created on demand); `as you` to come back
   posts [#channel]      what the bot posted to channels since you last asked (also: channel)
+  dms [all]             what the bot sent you by DM since you last asked (all: every one)
+  dms off | dms on      refuse or allow DMs from the bot (Discord then answers it 50007)
   help [/name]          this list, or one command in detail
   log [N]               the last N lines of the bot's log
   quit | exit | Ctrl-D  stop the bot and the emulator"""
@@ -43,7 +49,7 @@ Sandbox commands:
 _REFERENCE = re.compile(r"reference\W+[0-9a-f]{6,}", re.I)
 
 
-class Session:
+class Session(FormPrompts):
     """The prompt: reads lines, acts through the World, prints what a member would see."""
 
     def __init__(self, world: World, *, lines: Iterator[str] | None, out: TextIO) -> None:
@@ -53,6 +59,8 @@ class Session:
         self.out = out
         self.actor: MemberSpec = world.you
         self.last_buttons: int | None = None
+        self.files: list[dict[str, Any]] = []  # the attachments `save N` numbers
+        self.drawn_files: list[dict[str, Any]] = []  # those of the display being printed
         self.hinted: set[str] = set()
         self.failed = False
         self.style = Style(
@@ -152,6 +160,10 @@ class Session:
             self.command(rest, in_dm=True)
         elif verb in ("posts", "channel"):
             self.posts(rest.strip())
+        elif verb == "dms":
+            self.dms(rest.strip().lower())
+        elif verb == "save":
+            self.save(rest.strip())
         elif verb == "log":
             self.say(self.world.log_tail(int(rest) if rest.strip().isdigit() else 30))
         elif line.startswith("/") or verb in chat_commands(self.world.catalog()):
@@ -177,11 +189,28 @@ class Session:
         names = self.world.names()
         for message, updated in answer.messages:
             notes = "; ".join(n for n in (updated, note) if n)
-            self.say(render_message(message, names=names, style=self.style, note=notes))
-            if buttons_of(message):
-                self.last_buttons = int(message["id"])
+            self.draw(message, names, note=notes)
             if _REFERENCE.search(message.get("content") or ""):
                 self.failed = True
+        self.done_drawing()
+
+    def draw(self, message: dict[str, Any], names: Names, note: str = "") -> None:
+        """Print one message; number its files after those already printed; keep its buttons."""
+        first = len(self.drawn_files) + 1
+        shown = render_message(
+            message, names=names, style=self.style, note=note, first_attachment=first
+        )
+        self.say(shown)
+        self.drawn_files.extend(message.get("attachments") or [])
+        if buttons_of(message):
+            self.last_buttons = int(message["id"])
+
+    def done_drawing(self) -> None:
+        """Files printed by the last display become what `save N` numbers."""
+        if self.drawn_files:
+            if not self.files and not self.scripted:
+                self.say("(save N [PATH] keeps attachment N)")
+            self.files, self.drawn_files = self.drawn_files, []
 
     def complete(self, text: str) -> None:
         in_dm = text.lstrip().lower().startswith("dm ")
@@ -229,15 +258,67 @@ class Session:
         names = self.world.names()
         for chan, message in posts:
             self.say(f"#{chan}:")
-            self.say(render_message(message, names=names, style=self.style))
+            self.draw(message, names)
+        self.done_drawing()
+
+    def dms(self, which: str) -> None:
+        """`dms`: new DMs from the bot; `dms all`: every one; `dms off|on`: refuse or allow."""
+        if which in ("off", "on"):
+            self.world.set_accepts_dms(self.actor, which == "on")
+            refused = "Discord now answers the bot 50007 (Cannot send messages to this user)"
+            state = "You accept DMs from the bot again." if which == "on" else refused + "."
+            self.say(state if which == "on" else f"You refuse DMs: {state}")
+            return
+        if which not in ("", "all"):
+            raise SandboxError("dms, dms all, dms off or dms on.")
+        messages = self.world.new_dms(self.actor, everything=which == "all")
+        self.world.mark_seen([("", m) for m in messages])
+        self.hinted.update(m["id"] for m in messages)
+        if not messages:
+            refusing = "" if self.actor.user.accepts_dms else " (you refuse DMs: dms on)"
+            self.say(f"No {'new ' if not which else ''}DMs from the bot{refusing}.")
+        names = self.world.names()
+        for message in messages:
+            self.say(f"DM from {message['author'].get('username', 'the bot')}:")
+            self.draw(message, names)
+        self.done_drawing()
+
+    def save(self, args: str) -> None:
+        """`save N [PATH]`: write attachment N of the last files shown to PATH."""
+        number, _, target = args.partition(" ")
+        if not number.isdigit():
+            raise SandboxError("save N [PATH]: N is the attachment's number, e.g. save 1 out.yaml.")
+        if not self.files:
+            raise SandboxError("No attachment shown yet.")
+        if not 1 <= int(number) <= len(self.files):
+            listing = ", ".join(f"{i}: {a.get('filename')}" for i, a in enumerate(self.files, 1))
+            raise SandboxError(f"There are {len(self.files)} attachments ({listing}).")
+        attachment = self.files[int(number) - 1]
+        path = Path(target.strip().strip('"') or str(attachment["filename"])).expanduser()
+        if path.is_dir():
+            path = path / str(attachment["filename"])
+        if not path.parent.is_dir():
+            raise SandboxError(f"Cannot save to {path}: there is no folder {path.parent}.")
+        replaced = path.exists()
+        data = self.world.attachment_bytes(attachment)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise SandboxError(f"Cannot save to {path}: {exc.strerror}.") from None
+        done = "replaced" if replaced else "saved"
+        self.say(f"{attachment['filename']} ({len(data):,} bytes) {done}: {path}")
 
     def hint_posts(self) -> None:
-        """Mention (without showing) bot posts that arrived, e.g. a digest sent now."""
+        """Mention (without showing) bot posts and DMs that arrived, e.g. a digest sent now."""
         fresh = [(c, m) for c, m in self.world.new_posts() if m["id"] not in self.hinted]
         self.hinted.update(m["id"] for _, m in fresh)
         if fresh:
             where = sorted({"#" + chan for chan, _ in fresh})
             self.say(f"({len(fresh)} new post(s) in {', '.join(where)}: type posts to read)")
+        dms = [m for m in self.world.new_dms(self.actor) if m["id"] not in self.hinted]
+        self.hinted.update(m["id"] for m in dms)
+        if dms:
+            self.say(f"({len(dms)} new DM(s) from the bot: type dms to read)")
 
     def help(self, topic: str) -> None:
         catalog = self.world.catalog()
@@ -255,51 +336,14 @@ class Session:
         """Ask for each input of the bot's modal in turn, then submit it as the member."""
         assert answer.modal is not None
         modal = answer.modal
-        self.say(f"[form] {modal.get('title', '')}  (a line each; \\n for a new line)")
-        values: dict[str, str] = {}
-        for item in _modal_inputs(modal):
-            value = self.ask_input(item)
+        self.say(
+            f"[form] {modal.get('title', '')}  (a line each; \\n for a new line; "
+            'Enter keeps a prefilled value, "" empties it)'
+        )
+        values: dict[str, str | list[str]] = {}
+        for item in modal_inputs(modal):
+            value = self.ask_choice(item) if item.get("type") == 3 else self.ask_input(item)
             if value is None:
                 raise SandboxError("The form was closed without sending.")
             values[item["custom_id"]] = value
         self.show(self.world.submit(self.actor, answer, values))
-
-    def ask_input(self, item: dict[str, Any]) -> str | None:
-        required = item.get("required", True)
-        limit = int(item.get("max_length") or 4000)
-        prefill = item.get("value") or ""
-        traits = ["required" if required else "optional", f"max {limit}"]
-        if prefill:
-            traits.append(f"Enter keeps {prefill[:40]!r}")
-        while True:
-            raw = self.ask(f"  {item.get('label', item['custom_id'])} ({', '.join(traits)}): ")
-            if raw is None:
-                return None
-            value = raw.replace("\\n", "\n") if raw else prefill
-            problem = _input_problem(value, required, limit, int(item.get("min_length") or 0))
-            if problem is None:
-                return value
-            if self.scripted:
-                raise SandboxError(problem)
-            self.say(f"  {problem}")
-
-
-def _modal_inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
-    """Text inputs in order, each with its label (from a Label component if it has one)."""
-    inputs = []
-    for comp in modal.get("components") or []:
-        if comp.get("type") == 18 and isinstance(comp.get("component"), dict):
-            inputs.append({"label": comp.get("label"), **comp["component"]})
-        else:
-            inputs.extend(c for c in walk_components([comp]) if c.get("type") == 4)
-    return inputs
-
-
-def _input_problem(value: str, required: bool, limit: int, minimum: int) -> str | None:
-    if required and not value.strip():
-        return "This one is required."
-    if len(value) > limit:
-        return f"Too long: {len(value)} characters, at most {limit}."
-    if value and len(value) < minimum:
-        return f"Too short: at least {minimum} characters."
-    return None

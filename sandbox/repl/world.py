@@ -21,7 +21,8 @@ from sandbox.emulator import (
 )
 from sandbox.launcher import SANDBOX_TOKEN, BotProcess
 from sandbox.repl.drawing import Names
-from sandbox.repl.parsing import Invocation, SandboxError, option_usage, resolve_command
+from sandbox.repl.parsing import Invocation, SandboxError, resolve_command
+from sandbox.repl.values import option_values
 
 T = TypeVar("T")
 
@@ -31,6 +32,10 @@ EDITOR_ROLE = "editor"
 MANAGE_GUILD = 0x20
 MANAGE_MESSAGES = 0x2000
 STARTUP_TIMEOUT = 30.0
+# After answering, a bot often goes on (a followup, a DM): wait until it has been quiet this
+# long (at most SETTLE_MAX) so that what it sent shows with the answer, as in Discord.
+SETTLE_QUIET = 0.15
+SETTLE_MAX = 2.0
 
 
 @dataclass
@@ -174,9 +179,22 @@ class World:
         return self.emu
 
     def catalog(self, in_dm: bool = False) -> list[dict[str, Any]]:
-        """The command JSON the bot synced, as seen in the guild (or in a DM)."""
+        """The command JSON the bot synced, as seen in the guild (or in a DM).
+
+        A command synced for the guild only carries its `guild_id`, as Discord returns it.
+        """
         gid = None if in_dm else self.guild.id
-        return self.read(lambda: [copy.deepcopy(c.data) for c in self._emu.commands_for(gid)])
+
+        def commands() -> list[dict[str, Any]]:
+            out = []
+            for cmd in self._emu.commands_for(gid):
+                data = copy.deepcopy(cmd.data)
+                if cmd.guild_id is not None:
+                    data["guild_id"] = str(cmd.guild_id)
+                out.append(data)
+            return out
+
+        return self.read(commands)
 
     def names(self) -> Names:
         def collect() -> Names:
@@ -210,48 +228,6 @@ class World:
     def channel_names(self) -> list[str]:
         return [c.name for c in self.guild.channels]
 
-    def _coerce(self, option: dict[str, Any], raw: str) -> Any:
-        """Typed text to what the emulator sends for this option type."""
-        kind, name = int(option["type"]), option["name"]
-        choices = option.get("choices") or []
-        if choices:
-            for choice in choices:
-                if raw.lower() in (str(choice["value"]).lower(), str(choice["name"]).lower()):
-                    return choice["value"]
-            listing = ", ".join(str(c["value"]) for c in choices)
-            raise SandboxError(f"{name} must be one of: {listing}.")
-        try:
-            if kind == 4:
-                return int(raw)
-            if kind == 10:
-                return float(raw)
-        except ValueError:
-            raise SandboxError(f"{name} must be a number, not {raw!r}.") from None
-        if kind == 5:
-            if raw.lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
-                return raw.lower() in ("true", "yes", "on", "1")
-            raise SandboxError(f"{name} must be true or false.")
-        if kind == 7:
-            return self._lookup(self.guild.channels, raw.lstrip("#"), "channel")
-        if kind == 6:
-            return self._lookup(list(self.guild.members.values()), raw.lstrip("@"), "member")
-        if kind == 8:
-            return self._lookup(self.guild.roles, raw.lstrip("@"), "role")
-        if kind == 9:
-            things = [*self.guild.members.values(), *self.guild.roles]
-            return self._lookup(things, raw.lstrip("@"), "member or role")
-        if kind == 11:
-            raise SandboxError("File options are not supported in the sandbox.")
-        return raw
-
-    @staticmethod
-    def _lookup(things: Sequence[Any], key: str, what: str) -> Any:
-        for thing in things:
-            label = thing.user.username if isinstance(thing, MemberSpec) else thing.name
-            if key.lower() in (label.lower(), str(thing.id)):
-                return thing
-        raise SandboxError(f"There is no {what} called {key!r} in {GUILD_NAME}.")
-
     def _place(self, actor: MemberSpec, in_dm: bool) -> dict[str, Any]:
         if in_dm:
             return {"user": actor.user, "guild_id": None}
@@ -262,10 +238,21 @@ class World:
     def run(self, actor: MemberSpec, inv: Invocation, in_dm: bool) -> Answer:
         return self.call(self._run(actor, inv, in_dm))
 
-    async def _run(self, actor: MemberSpec, inv: Invocation, in_dm: bool) -> Answer:
+    def _resolve(self, inv: Invocation, in_dm: bool) -> tuple[str, list[dict[str, Any]]]:
+        """The command a line names where it is typed; a guild command is not in DMs."""
         catalog = [c.data for c in self._emu.commands_for(None if in_dm else self.guild.id)]
-        name, options = resolve_command(catalog, inv.path)
-        values = self._values(name, options, inv.options)
+        top = inv.path[0].lower()
+        if in_dm and all(c["name"] != top for c in catalog):
+            if any(c.name == top for c in self._emu.guild_commands.get(self.guild.id, [])):
+                raise SandboxError(
+                    f"/{top} is a command of {GUILD_NAME} only: Discord does not offer it "
+                    "in DMs. Run it without dm."
+                )
+        return resolve_command(catalog, inv.path)
+
+    async def _run(self, actor: MemberSpec, inv: Invocation, in_dm: bool) -> Answer:
+        name, options = self._resolve(inv, in_dm)
+        values = option_values(self.guild, name, options, inv.options)
         try:
             result = await self._emu.run_command(
                 name=name, options=values, **self._place(actor, in_dm)
@@ -274,23 +261,7 @@ class World:
             raise SandboxError(f"Discord would not offer /{name} to you here ({exc}).") from None
         except (ValueError, CommandNotFound) as exc:
             raise SandboxError(f"Discord would refuse this: {exc}.") from None
-        return self._answer(result)
-
-    def _values(
-        self, name: str, options: list[dict[str, Any]], typed: dict[str, str], focused: str = ""
-    ) -> dict[str, Any]:
-        """Typed option text to values; autocomplete (`focused`) may leave out required ones."""
-        by_name = {o["name"]: o for o in options}
-        values: dict[str, Any] = {}
-        for key, raw in typed.items():
-            if key not in by_name:
-                known = ", ".join(by_name) or "none"
-                raise SandboxError(f"/{name} has no option {key!r} (options: {known}).")
-            values[key] = raw if key == focused else self._coerce(by_name[key], raw)
-        missing = [o for o in options if o.get("required") and o["name"] not in typed]
-        if missing and not focused:
-            raise SandboxError(f"/{name} needs {' '.join(map(option_usage, missing))}.")
-        return values
+        return await self._settled(result)
 
     def autocomplete(
         self, actor: MemberSpec, inv: Invocation, in_dm: bool
@@ -301,8 +272,7 @@ class World:
     async def _autocomplete(
         self, actor: MemberSpec, inv: Invocation, in_dm: bool
     ) -> tuple[str, list[dict[str, Any]]]:
-        catalog = [c.data for c in self._emu.commands_for(None if in_dm else self.guild.id)]
-        name, options = resolve_command(catalog, inv.path)
+        name, options = self._resolve(inv, in_dm)
         focused = inv.last_option or next(
             (o["name"] for o in options if o.get("autocomplete")), None
         )
@@ -312,11 +282,16 @@ class World:
                 return option["name"], list(option["choices"])
             raise SandboxError(f"/{name} has no autocomplete for {focused or 'any option'}.")
         typed = {**inv.options, option["name"]: inv.options.get(option["name"], "")}
-        values = self._values(name, options, typed, focused=option["name"])
+        values = option_values(self.guild, name, options, typed, focused=option["name"])
         place = self._place(actor, in_dm)
-        choices = await self._emu.autocomplete(
-            name=name, options=values, focused=option["name"], **place
-        )
+        try:
+            choices = await self._emu.autocomplete(
+                name=name, options=values, focused=option["name"], **place
+            )
+        except PermissionError as exc:
+            raise SandboxError(f"Discord would not offer /{name} to you here ({exc}).") from None
+        except (ValueError, CommandNotFound) as exc:
+            raise SandboxError(f"Discord would refuse this: {exc}.") from None
         return option["name"], choices
 
     def press(self, actor: MemberSpec, message_id: int, custom_id: str) -> Answer:
@@ -325,20 +300,40 @@ class World:
                 result = await self._emu.press_button(
                     user=actor, message=message_id, custom_id=custom_id
                 )
-            except PermissionError:
-                raise SandboxError("That button is disabled.") from None
+            except PermissionError as exc:
+                if "disabled" in str(exc):
+                    raise SandboxError("That button is disabled.") from None
+                raise SandboxError(f"You cannot see that message: {exc}.") from None
             except LookupError as exc:
                 raise SandboxError(f"Cannot press that: {exc}.") from None
-            return self._answer(result)
+            return await self._settled(result)
 
         return self.call(press())
 
-    def submit(self, actor: MemberSpec, answer: Answer, values: dict[str, str]) -> Answer:
+    def submit(
+        self, actor: MemberSpec, answer: Answer, values: dict[str, str | list[str]]
+    ) -> Answer:
         async def submit() -> Answer:
-            result = await self._emu.submit_modal(user=actor, modal=answer.result, values=values)
-            return self._answer(result)
+            try:
+                result = await self._emu.submit_modal(
+                    user=actor, modal=answer.result, values=values
+                )
+            except (ValueError, LookupError, PermissionError) as exc:
+                raise SandboxError(f"Discord would not send this form: {exc}.") from None
+            return await self._settled(result)
 
         return self.call(submit())
+
+    async def _settled(self, result: InteractionResult) -> Answer:
+        """The answer, once the bot stopped sending requests for a moment."""
+        emu, clock = self._emu, asyncio.get_running_loop().time
+        deadline = clock() + SETTLE_MAX
+        seen, quiet_since = len(emu.requests), clock()
+        while clock() < deadline and clock() - quiet_since < SETTLE_QUIET:
+            await asyncio.sleep(0.03)
+            if len(emu.requests) != seen:
+                seen, quiet_since = len(emu.requests), clock()
+        return self._answer(result)
 
     def _answer(self, result: InteractionResult) -> Answer:
         record = result.record
@@ -370,3 +365,29 @@ class World:
 
     def mark_seen(self, posts: Sequence[tuple[str, dict[str, Any]]]) -> None:
         self.seen_posts.update(msg["id"] for _, msg in posts)
+
+    # -- direct messages and files -----------------------------------------------------------
+
+    def new_dms(self, actor: MemberSpec, *, everything: bool = False) -> list[dict[str, Any]]:
+        """What the bot posted in `actor`'s DMs and was not shown yet (or `everything`)."""
+
+        def collect() -> list[dict[str, Any]]:
+            dms = self._emu.dms_to(actor)
+            return [copy.deepcopy(m) for m in dms if everything or m["id"] not in self.seen_posts]
+
+        return self.read(collect)
+
+    def set_accepts_dms(self, actor: MemberSpec, accepts: bool) -> None:
+        """Discord's "Allow direct messages from server members" for `actor`."""
+
+        def switch() -> None:
+            actor.user.accepts_dms = accepts
+
+        self.read(switch)
+
+    def attachment_bytes(self, attachment: dict[str, Any]) -> bytes:
+        """The bytes a message's attachment serves (what Discord's Download gives)."""
+        try:
+            return self.read(lambda: self._emu.read_attachment(attachment))
+        except LookupError:
+            raise SandboxError(f"{attachment.get('filename')} is no longer available.") from None

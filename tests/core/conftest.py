@@ -23,13 +23,36 @@ TOPIC = Topic(slug="alpha", title="Alpha", summary="The alpha topic.", command="
 OTHER_TOPIC = Topic(slug="beta", title="Beta", summary="The beta topic.", position=2)
 
 
+# Stances that bear out each status under the integrity rules (briefing/integrity.py).
+STANCES_FOR = {
+    "reported": ["asserts"],
+    "confirmed": ["confirms"],
+    "disputed": ["asserts", "disputes"],
+    "denied": ["denies"],
+    "false": ["disputes"],
+    "superseded": ["asserts"],
+}
+WIRE = {"outlet": "Test Wire"}
+
+
+def stances_for(status: str) -> list[dict[str, Any]]:
+    return [
+        {"actor": {"name": f"Party {i}", "kind": "observer"}, "stance": kind}
+        for i, kind in enumerate(STANCES_FOR.get(status, ["asserts"]), start=1)
+    ]
+
+
 def draft(claim_id: str = "c-one", **fields: Any) -> ClaimDraft:
-    """A valid claim draft in topic `alpha`, with any field overridden."""
+    """A valid claim draft in topic `alpha`, with any field overridden. Unless given, it has
+    the stances its status needs and one source, so it meets the integrity rules."""
+    status = fields.get("status", "reported")
     data: dict[str, Any] = {
         "id": claim_id,
         "topic": "alpha",
         "statement": f"Statement of {claim_id}.",
-        "status": "reported",
+        "status": status,
+        "stances": stances_for(status),
+        "sources": [WIRE],
     }
     data.update(fields)
     return ClaimDraft.model_validate(data)

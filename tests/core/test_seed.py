@@ -547,7 +547,8 @@ def test_bare_false_status_means_the_status_false(tmp_path: Path) -> None:
         "version: 1\n"
         "topics: [{slug: t, title: T, summary: S}]\n"
         "claims:\n"
-        "  - {id: a-claim, topic: t, statement: Something untrue., status: false}\n"
+        "  - {id: a-claim, topic: t, statement: Something untrue., status: false,\n"
+        "     stances: [{actor: {name: Fact checkers, kind: observer}, stance: disputes}]}\n"
     )
     seed = parse_seed(text, tmp_path / "x.yaml")
     assert seed.claims[0].status == "false"

@@ -39,11 +39,18 @@ def extra_claim(i: int) -> ClaimDraft:
     test_present); stances and sources are at the maximum on every other claim.
     """
     data = long_claim().model_dump(include=set(ClaimDraft.model_fields))
+    status = _CYCLE[i % len(_CYCLE)]
     if i % 2:
-        data.update(stances=data["stances"][:2], sources=data["sources"][:1], figure=None)
+        stances = [*data["stances"][:2], data["stances"][-1]]  # asserts, confirms, denies
+        data.update(sources=data["sources"][:1], figure=None)
+    else:
+        stances = data["stances"]
+    if status in ("reported", "denied"):  # not confirmed, as the integrity rules require
+        stances = [s for s in stances if s["stance"] != "confirms"]
     data.update(
         id=f"extra-{i:02d}",
-        status=_CYCLE[i % len(_CYCLE)],
+        status=status,
+        stances=stances,
         statement=f"Kursk extra claim {i}: " + "S" * (60 if i % 2 else 120),
         event_date=None if i % 3 == 0 else dt.date(2024, 8, 1) + dt.timedelta(days=i // 2 * 9),
     )

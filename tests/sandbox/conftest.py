@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -144,19 +144,30 @@ def point_discord_at(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator
     return emu
 
 
-@pytest.fixture
-async def bot(point_discord_at: Emulator) -> AsyncIterator[TinyBot]:
-    client = TinyBot()
+ClientT = TypeVar("ClientT", bound=discord.Client)
+
+
+@contextlib.asynccontextmanager
+async def connected(client: ClientT, emu: Emulator) -> AsyncIterator[ClientT]:
+    """``client`` logged in and connected to ``emu`` (READY, commands synced), then closed."""
     await client.login(TOKEN)
     task = asyncio.create_task(client.connect())
-    await point_discord_at.wait_for_ready(timeout=10)
-    await point_discord_at.wait_for_commands(timeout=10)
-    await asyncio.wait_for(client.wait_until_ready(), timeout=10)
-    yield client
-    await client.close()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
+    try:
+        await emu.wait_for_ready(timeout=10)
+        await emu.wait_for_commands(timeout=10)
+        await asyncio.wait_for(client.wait_until_ready(), timeout=10)
+        yield client
+    finally:
+        await client.close()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+@pytest.fixture
+async def bot(point_discord_at: Emulator) -> AsyncIterator[TinyBot]:
+    async with connected(TinyBot(), point_discord_at) as client:
+        yield client
 
 
 @pytest.fixture

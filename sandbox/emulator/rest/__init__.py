@@ -31,6 +31,10 @@ __all__ = ["RestApi"]
 
 Handler = Callable[[Ctx], Awaitable[web.Response]]
 
+# Where Discord's CDN serves a file: attachments/{channel}/{attachment}/{name}, and
+# ephemeral-attachments/ for what a member attached to a command.
+_CDN_FILE = re.compile(r"^/(?:ephemeral-)?attachments/(?:\d+/)?(?P<id>\d+)/[^/]+$")
+
 
 @dataclass
 class Route:
@@ -110,9 +114,13 @@ class RestApi:
     # ------------------------------------------------------------------ plumbing
     async def handle_outside_api(self, request: web.Request) -> web.StreamResponse:
         path = request.path
-        m = re.match(r"^/attachments/(\d+)/", path)
-        if request.method == "GET" and m and int(m.group(1)) in self.core.files:
-            return web.Response(body=self.core.files[int(m.group(1))])
+        m = _CDN_FILE.match(path)
+        if request.method in ("GET", "HEAD") and m and int(m["id"]) in self.core.files:
+            att_id = int(m["id"])
+            content_type = self.core.file_types.get(att_id, "application/octet-stream")
+            return web.Response(
+                body=self.core.files[att_id], headers={"Content-Type": content_type}
+            )
         rec = RecordedRequest(request.method, path, dict(request.query), None, time.time(), 404)
         self.core.requests.append(rec)
         self.core.unknown_requests.append(rec)

@@ -20,7 +20,9 @@ class Channels(Resource):
         located = self.core.find_channel(ctx.int_param("channel_id"))
         guild, channel = found(located, 404, 10003, "Unknown Channel")
         if isinstance(channel, DMChannel):
-            if send and not channel.recipient.accepts_dms:
+            # Discord: 50007 when the user turned DMs off (or blocked the bot), or is a bot.
+            recipient = channel.recipient
+            if send and (not recipient.accepts_dms or recipient.bot):
                 refuse(403, 50007, "Cannot send messages to this user")
             return guild, channel
         if not channel.bot_can_view:
@@ -30,9 +32,15 @@ class Channels(Resource):
         return guild, channel
 
     def _message(self, ctx: Ctx) -> tuple[ChannelSpec | DMChannel, dict[str, Any]]:
-        """The channel a route names and the message in it (Unknown Message if absent)."""
+        """The channel a route names and the message in it (Unknown Message if absent).
+
+        An ephemeral message is not in the channel for the bot: only the interaction's
+        webhook (``/webhooks/{app}/{token}/messages/...``) reaches it, as on Discord.
+        """
         _, channel = self._channel(ctx)
         msg = self.core.messages.get(channel.id, {}).get(ctx.int_param("message_id"))
+        if msg is not None and int(msg.get("flags", 0)) & 64:
+            msg = None
         return channel, found(msg, 404, 10008, "Unknown Message")
 
     async def get_channel(self, ctx: Ctx) -> web.Response:
@@ -74,8 +82,6 @@ class Channels(Resource):
 
     async def get_message(self, ctx: Ctx) -> web.Response:
         _, msg = self._message(ctx)
-        if int(msg.get("flags", 0)) & 64:
-            refuse(404, 10008, "Unknown Message")  # ephemeral: only its webhook can see it
         return json_response(msg)
 
     async def edit_message(self, ctx: Ctx) -> web.Response:

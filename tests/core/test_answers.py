@@ -10,7 +10,7 @@ import pytest
 
 from briefing.answers import AnswerCache
 from briefing.errors import NotFound
-from briefing.models import Claim, Editor
+from briefing.models import Claim, ClaimDraft, Editor
 from briefing.queries import Query
 from briefing.seed import read_seed
 from briefing.store import Store
@@ -27,10 +27,16 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 async def confirm(store: Store, claim_id: str) -> None:
-    """An editor marks the claim confirmed."""
+    """An editor records a confirmation and marks the claim confirmed."""
     claim = await store.get_claim(claim_id)
+    confirmation = {
+        "actor": {"name": "A confirming party", "kind": "observer"},
+        "stance": "confirms",
+    }
+    data = claim.model_dump(include=set(ClaimDraft.model_fields))
+    data.update(status="confirmed", stances=[*data["stances"], confirmation])
     await store.update_claim(
-        claim.model_copy(update={"status": "confirmed"}),
+        ClaimDraft.model_validate(data),
         Editor(1, "ed"),
         expected_version=claim.version,
         kind="status",

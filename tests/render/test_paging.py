@@ -182,6 +182,11 @@ async def test_a_page_past_the_end_after_the_data_shrank_is_the_new_last_page(
         claim = await store.get_claim(claim_id)
         data = claim.model_dump(include=set(ClaimDraft.model_fields))
         data["status"] = "confirmed"
+        confirms = {
+            "actor": {"name": "A confirming party", "kind": "observer"},
+            "stance": "confirms",
+        }
+        data["stances"] = [*data["stances"][:7], confirms]
         await store.update_claim(
             ClaimDraft.model_validate(data), EDITOR, expected_version=claim.version
         )

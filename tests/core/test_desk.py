@@ -140,7 +140,7 @@ async def test_superseded_needs_a_live_successor_and_no_cycle(desk: Desk) -> Non
     await desk.retire(
         "ukraine-kursk-operation-continues", EDITOR, reason="x", superseded_by="kursk-recaptured"
     )
-    with pytest.raises(Breach, match="cycle|retired"):
+    with pytest.raises(Breach, match=r"cycle|retired"):
         await desk.set_status(
             "kursk-recaptured",
             "superseded",

@@ -44,7 +44,7 @@ def test_ambiguous_dates_are_refused_not_guessed(typed: str) -> None:
     "typed", ["", "  ", "yesterday", "2025-02-30", "31 June 2025", "13/13/2025"]
 )
 def test_unreadable_dates_say_how_to_write_one(typed: str) -> None:
-    with pytest.raises(InvalidInput, match="2025-04-28|not a date on the calendar"):
+    with pytest.raises(InvalidInput, match=r"2025-04-28|not a date on the calendar"):
         parse_date(typed)
 
 

@@ -35,9 +35,7 @@ async def test_facts_is_registered_only_in_the_home_guild(room: Newsroom) -> Non
 
 
 async def test_status_change_says_what_changed_and_reaches_members(room: Newsroom) -> None:
-    result = await room.run(
-        "facts status", id="nk-troop-numbers", status="disputed", reason="test"
-    )
+    result = await room.run("facts status", id="nk-troop-numbers", status="disputed", reason="test")
     assert result.ephemeral
     assert "Status: ⚖️ DISPUTED" not in text_of(result)  # not disputed: no one disputes it
     assert "disputed claim needs" in text_of(result)
@@ -69,9 +67,7 @@ async def test_edit_form_is_prefilled_and_two_editors_cannot_overwrite(room: New
     first = await room.run("facts edit", id="kursk-recaptured")
     second = await room.run("facts edit", room.second_editor, id="kursk-recaptured")
     assert first.type == 9 and second.type == 9
-    inputs = {
-        c["custom_id"]: c for row in first.modal["components"] for c in row["components"]
-    }
+    inputs = {c["custom_id"]: c for row in first.modal["components"] for c in row["components"]}
     statement = next(c for c in inputs.values() if c["label"] == "Statement")
     assert statement["value"].startswith("Russian forces have recaptured")
     new = "Russia says its forces have recaptured the Kursk region from Ukraine."

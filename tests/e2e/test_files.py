@@ -59,7 +59,9 @@ async def test_import_checks_first_then_applies_exactly_that(room: Newsroom) -> 
     )
     assert "Applied" in text_of(applied)
     row = room.claim_row("nk-troops-gained-experience")
-    assert row["statement"].startswith("The North Korean troops have gained") and row["version"] == 2
+    assert (
+        row["statement"].startswith("The North Korean troops have gained") and row["version"] == 2
+    )
     shown = await room.run("claim", room.member, id="nk-troops-gained-experience")
     assert "have gained combat experience" in text_of(shown)
 

@@ -2,6 +2,7 @@
 
     models <- store <- answers and queries <- cogs <- bot.py
     models <- render <-'
+    models <- integrity, typed, import_plan <- store <- editorial, io <- cogs
 
 Every import counts, including those inside functions and under TYPE_CHECKING.
 """
@@ -30,8 +31,35 @@ RULES: list[tuple[str, tuple[str, ...], str]] = [
     ),
     (
         "briefing.store",
-        ("briefing.render", "briefing.answers", "briefing.queries", "briefing.seed"),
-        "the store is SQL only: it renders nothing",
+        (
+            "briefing.render",
+            "briefing.answers",
+            "briefing.queries",
+            "briefing.seed",
+            "briefing.editorial",
+            "briefing.io",
+        ),
+        "the store is SQL only: it renders nothing and knows nothing above it",
+    ),
+    (
+        "briefing.integrity",
+        ("briefing.store", "briefing.render", "briefing.answers", "briefing.editorial"),
+        "the integrity rules look at models only, so every writer can apply them",
+    ),
+    (
+        "briefing.typed",
+        ("briefing.store", "briefing.render", "briefing.answers", "briefing.editorial"),
+        "reading typed input is pure",
+    ),
+    (
+        "briefing.import_plan",
+        ("briefing.store", "briefing.render", "briefing.answers", "briefing.io"),
+        "an import plan is worked out from models, so the store can repeat it",
+    ),
+    (
+        "briefing.editorial",
+        ("briefing.render", "briefing.answers", "briefing.queries"),
+        "the desk changes data; how a change reads is rendering's business",
     ),
     (
         "briefing.render",

@@ -343,7 +343,9 @@ class World:
                 messages.append((copy.deepcopy(result.message), "updated"))
         elif result.message is not None:
             messages.append((copy.deepcopy(result.message), ""))
-        messages.extend((copy.deepcopy(m), "") for m in result.followups)
+        # The first followup after a deferral is the original message itself, edited.
+        shown = {m["id"] for m, _ in messages}
+        messages.extend((copy.deepcopy(m), "") for m in result.followups if m["id"] not in shown)
         modal = copy.deepcopy(result.modal) if record.response_type == 9 else None
         return Answer(record.response_type, messages, modal, result)
 

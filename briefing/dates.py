@@ -87,8 +87,10 @@ class EventDate(BaseModel):
         if months == 0:
             return v
         total = v.month - 1 + months
-        first_after = dt.date(v.year + total // 12, total % 12 + 1, 1)
-        return first_after - dt.timedelta(days=1)
+        year = v.year + total // 12
+        if year > dt.MAXYEAR:  # a period ending on the last day there is
+            return dt.date.max
+        return dt.date(year, total % 12 + 1, 1) - dt.timedelta(days=1)
 
     def sort_key(self) -> str:
         """Orders dates so a vague one never comes before a more precise one it contains:

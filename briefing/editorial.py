@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
@@ -20,6 +21,7 @@ from briefing.errors import InvalidInput, NotFound
 from briefing.import_plan import plan_import
 from briefing.io.documents import export_file, parse_upload
 from briefing.models import (
+    SLUG_PATTERN,
     Actor,
     ActorKind,
     Claim,
@@ -36,6 +38,7 @@ from briefing.models import (
     StanceKind,
     Status,
     Topic,
+    plain_text,
 )
 from briefing.store import Store
 from briefing.typed import given, optional, parse_date, parse_day, parse_figure, web_url
@@ -86,6 +89,36 @@ def _refusals(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
     return wrapper
 
 
+def claim_key(typed: str) -> str:
+    """A claim id as typed, checked before it reaches the store: an id is lowercase words
+    joined by dashes, so anything else names no claim (and is not echoed back)."""
+    key = typed.strip().lower()
+    if len(key) > 64 or not re.fullmatch(SLUG_PATTERN, key):
+        raise NotFound("There is no claim with that id: ids are lowercase words joined by dashes.")
+    return key
+
+
+def topic_key(typed: str) -> str:
+    key = typed.strip().lower()
+    if len(key) > 24 or not re.fullmatch(SLUG_PATTERN, key):
+        raise NotFound("There is no topic with that name: start typing to pick one.")
+    return key
+
+
+def reason_text(typed: str | None) -> str | None:
+    """Why a change was made, as the history keeps it: plain text, at most MAX_REASON."""
+    text = optional(typed)
+    if text is None:
+        return None
+    try:
+        plain_text(text)
+    except ValueError as exc:
+        raise InvalidInput(f"The reason {exc}.") from None
+    if len(text) > MAX_REASON:
+        raise InvalidInput(f"The reason is too long: at most {MAX_REASON} characters.")
+    return text
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -109,14 +142,12 @@ class Desk:
         reason: str | None,
         expected_version: int | None = None,
     ) -> Change:
-        if reason and len(reason) > MAX_REASON:
-            raise InvalidInput(f"The reason is too long: at most {MAX_REASON} characters.")
         before, after = await self.store.change_claim(
-            claim_id.strip().lower(),
+            claim_key(claim_id),
             build,
             editor,
             kind=kind,
-            reason=optional(reason),
+            reason=reason_text(reason),
             expected_version=expected_version,
         )
         return Change(before, after, kind)
@@ -292,8 +323,8 @@ class Desk:
         self, claim_id: str, version: int, editor: Editor, *, reason: str | None = None
     ) -> Change:
         """Make the claim read as it did at `version`, as a new revision."""
-        old = await self.store.claim_as_of(claim_id.strip().lower(), version)
-        why = optional(reason) or f"reverted to version {version}"
+        old = await self.store.claim_as_of(claim_key(claim_id), version)
+        why = reason_text(reason) or f"reverted to version {version}"
         return await self._change(claim_id, lambda c: old, editor, "revert", why)
 
     @_refusals
@@ -301,7 +332,7 @@ class Desk:
         self, slug: str, editor: Editor, *, title: str, summary: str, reason: str | None
     ) -> tuple[Topic, Topic]:
         return await self.store.update_topic(
-            slug.strip().lower(), editor, title=title, summary=summary, reason=optional(reason)
+            topic_key(slug), editor, title=title, summary=summary, reason=reason_text(reason)
         )
 
     @_refusals
@@ -309,7 +340,9 @@ class Desk:
         self, claim_id: str | None, text: str, source_url: str | None, author: Editor
     ) -> Correction:
         url = given(web_url, source_url)
-        return await self.store.suggest(claim_id, text, url, author)
+        return await self.store.suggest(
+            claim_key(claim_id) if claim_id else None, text, url, author
+        )
 
     @_refusals
     async def settle(
@@ -320,11 +353,11 @@ class Desk:
         *,
         reason: str | None = None,
     ) -> Correction:
-        return await self.store.settle(correction_id, status, editor, reason=optional(reason))
+        return await self.store.settle(correction_id, status, editor, reason=reason_text(reason))
 
     async def claim(self, claim_id: str) -> Claim:
         """The claim as stored now (not a cached answer: editors act on the latest)."""
-        return await self.store.get_claim(claim_id.strip().lower())
+        return await self.store.get_claim(claim_key(claim_id))
 
     async def claim_or_none(self, claim_id: str | None) -> Claim | None:
         try:
@@ -336,10 +369,10 @@ class Desk:
         return await self.store.correction(correction_id)
 
     async def history(self, claim_id: str) -> list[Revision]:
-        return await self.store.history(claim_id.strip().lower())
+        return await self.store.history(claim_key(claim_id))
 
     async def topic(self, slug: str) -> Topic:
-        return await self.store.get_topic(slug.strip().lower())
+        return await self.store.get_topic(topic_key(slug))
 
     async def topics(self) -> list[Topic]:
         return await self.store.list_topics()

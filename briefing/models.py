@@ -92,8 +92,12 @@ class _Frozen(BaseModel):
         return plain_text(value) if isinstance(value, str) else value
 
 
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
 def _no_blank(value: str) -> str:
-    if not value.strip():
+    # Zero-width characters alone would show as nothing at all.
+    if not value.strip().strip(_INVISIBLE).strip():
         raise ValueError("must not be blank")
     return value
 

@@ -69,7 +69,8 @@ def parse_date(typed: str) -> EventDate:
     if m := re.fullmatch(rf"({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)? (\d{{4}})", text):
         return _day(int(m[3]), _MONTHS[m[1]], int(m[2]), typed)
     if m := re.fullmatch(rf"({_MONTH})\.? (\d{{4}})", text):
-        return EventDate(value=dt.date(int(m[2]), _MONTHS[m[1]], 1), precision="month")
+        start = _day(int(m[2]), _MONTHS[m[1]], 1, typed).value
+        return EventDate(value=start, precision="month")
     raise InvalidInput(f"`{typed}` is not a date I can read. Write it as {FORMS}.")
 
 
@@ -104,6 +105,8 @@ _NUMBER = r"(\d[\d,. ]*)(k|m)?"
 
 def _number(digits: str, scale: str | None) -> int:
     cleaned = digits.replace(",", "").replace(" ", "")
+    if len(cleaned) > 20:  # far past any figure the model takes (10**12)
+        raise ValueError("the number is too large")
     value = float(cleaned) if "." in cleaned else int(cleaned)
     return int(value * {"k": 1_000, "m": 1_000_000}.get(scale or "", 1))
 
@@ -130,5 +133,5 @@ def parse_figure(typed: str) -> Figure:
             low = high = _number(m[6], m[7] and m[7].lower())
             unit = m[8]
         return Figure(low=low, high=high, unit=unit)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise InvalidInput(f"`{typed[:100]}` is not a usable figure ({exc}).") from None

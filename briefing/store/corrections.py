@@ -114,4 +114,5 @@ class Corrections(Database):
                     f"Suggestion #{correction_id} was already {done.status} by "
                     f"{done.handled_by_name or 'someone'}."
                 )
-        return to_correction(row)
+            # Built inside the transaction: a value the model refuses is never committed.
+            return to_correction(row)

@@ -7,8 +7,9 @@ emoji, and empty or whitespace-only text.
 
 The property, for each call: it either refuses with a `BriefingError` (a clear message for the
 editor) and the store is byte for byte unchanged, or it succeeds, what is stored is what was
-typed (surrounding whitespace stripped), and the claim, the editor's answer and the history
-render within Discord's limits. No other exception, ever: anything else reaches the editor as
+typed (surrounding whitespace stripped; line ends as newlines and tabs as spaces, as the
+models store them), and the claim, the editor's answer and the history render within
+Discord's limits. No other exception, ever: anything else reaches the editor as
 "Something went wrong".
 
 Each example works on a fresh copy of one seeded database file, so examples are independent
@@ -354,7 +355,8 @@ async def renders(scene: Scene, change: Change) -> None:
     assert claim == change.after
     topic = await scene.desk.topic(claim.topic)
     fits(claim_card(claim, topic))
-    fits(change_card(change.before, change.after, claim_diff(change.before, change.after), "x"))
+    diff = claim_diff(change.before, change.after)
+    fits(change_card(change.before, change.after, diff, change.kind))
     revisions = await scene.desk.history(claim.id)
     assert revisions[-1].version == claim.version
     card, pages = history_page(claim.id, revisions, 1)
@@ -362,9 +364,17 @@ async def renders(scene: Scene, change: Change) -> None:
     fits(history_page(claim.id, revisions, pages)[0])
 
 
+def as_typed(value: str) -> str:
+    """What a text input is stored as: what was typed, without surrounding whitespace, with
+    its line ends as newlines and tabs as spaces (pasted text carries them; see
+    `briefing.models.plain_text`)."""
+    return value.strip().replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+
+
 def stripped(value: str | None) -> str | None:
-    """What an optional input is stored as: stripped, and blank is no value."""
-    return reading.optional(value)
+    """What an optional input is stored as: as typed, and blank is no value."""
+    optional = reading.optional(value)
+    return as_typed(optional) if optional is not None else None
 
 
 def typed_date(value: str | None) -> EventDate | None:
@@ -385,7 +395,7 @@ async def expected_actor(desk: Desk, name: str, kind: str | None, country: str |
     for known in await desk.store.actors():
         if known.name.casefold() == wanted.casefold():
             return known
-    return Actor(name=wanted, kind=kind, country=stripped(country))  # type: ignore[arg-type]
+    return Actor(name=wanted, kind=kind, country=stripped(country))
 
 
 SETTINGS = settings(
@@ -458,7 +468,7 @@ def test_add(template: Path, typed: Typed, kind: str) -> None:
             return
         claim = change.after
         assert claim.id == claim_id.strip().lower()
-        assert claim.statement == statement.strip()
+        assert claim.statement == as_typed(statement)
         assert claim.topic == topic.strip().lower()
         (stance,) = claim.stances
         assert stance.actor == actor and stance.stance == "asserts"
@@ -500,7 +510,7 @@ def test_edit(template: Path, typed: Typed) -> None:
             return
         claim = change.after
         assert claim.version == 2
-        assert claim.statement == statement.strip()
+        assert claim.statement == as_typed(statement)
         assert claim.topic == topic.strip().lower()
         assert claim.event_date == typed_date(event_date)
         assert claim.figure == typed_figure(figure)
@@ -537,7 +547,7 @@ def test_set_status(template: Path, typed: Typed, status: str) -> None:
         successor = stripped(superseded_by) if status == "superseded" else None
         assert claim.superseded_by == (successor.lower() if successor else None)
         await renders(scene, change)
-        assert (await scene.desk.history(claim.id))[-1].reason == reason.strip()
+        assert (await scene.desk.history(claim.id))[-1].reason == as_typed(reason)
 
     on_fresh_store(template, work)
 
@@ -622,7 +632,7 @@ def test_add_source(template: Path, typed: Typed) -> None:
         if change is None:
             return
         source = change.after.sources[-1]
-        assert source.outlet == outlet.strip()
+        assert source.outlet == as_typed(outlet)
         assert source.url == stripped(url)
         assert source.published == typed_day(published)
         assert source.title == stripped(title)
@@ -653,7 +663,7 @@ def test_retire(template: Path, typed: Typed) -> None:
         assert claim.superseded_by == (successor.lower() if successor else None)
         assert claim.status == ("superseded" if successor else "reported")
         await renders(scene, change)
-        assert (await scene.desk.history(claim.id))[-1].reason == reason.strip()
+        assert (await scene.desk.history(claim.id))[-1].reason == as_typed(reason)
 
     on_fresh_store(template, work)
 
@@ -696,7 +706,7 @@ def test_edit_topic(template: Path, typed: Typed) -> None:
         if changed is None:
             return
         before, after = changed
-        assert after.title == title.strip() and after.summary == summary.strip()
+        assert after.title == as_typed(title) and after.summary == as_typed(summary)
         assert await desk.topic("troops") == after
         fits(topic_change_card(before, after))
         fits(claim_card(await desk.claim("nk-troop-numbers"), after))
@@ -718,7 +728,7 @@ def test_suggest(template: Path, typed: Typed, claim_id: str | None) -> None:
         correction = await scene.attempt(lambda: desk.suggest(claim_id, what, source_url, MEMBER))
         if correction is None:
             return
-        assert correction.text == what.strip()
+        assert correction.text == as_typed(what)
         assert correction.source_url == stripped(source_url)
         assert await desk.correction(correction.id) == correction
         claim = await desk.claim_or_none(claim_id)

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from briefing.integrity import claim_breaches  # noqa: E402
 from briefing.models import (  # noqa: E402
     STANCE_KINDS,
     Actor,
@@ -32,6 +33,7 @@ from briefing.models import (  # noqa: E402
     Figure,
     Source,
     Stance,
+    StanceKind,
     Status,
 )
 from briefing.seed import read_seed  # noqa: E402
@@ -131,10 +133,28 @@ def _actors(rng: random.Random, real: list[Actor]) -> list[Actor]:
     return real + made
 
 
-def _stance(rng: random.Random, actors: list[Actor]) -> Stance:
+# The stances each status needs under the integrity rules (briefing/integrity.py); more
+# stances of any kind the status allows are added at random.
+NEEDED: dict[str, tuple[StanceKind, ...]] = {
+    "reported": ("asserts",),
+    "confirmed": ("confirms",),
+    "disputed": ("asserts", "disputes"),
+    "denied": ("denies",),
+    "false": ("disputes",),
+    "superseded": ("asserts",),
+}
+
+
+def _stances(rng: random.Random, actors: list[Actor], status: str) -> tuple[Stance, ...]:
+    allowed = [k for k in STANCE_KINDS if k != "confirms" or status not in ("reported", "denied")]
+    kinds = [*NEEDED[status], *(rng.choice(allowed) for _ in range(rng.randint(0, 3)))]
+    return tuple(_stance(rng, actors, kind) for kind in kinds)
+
+
+def _stance(rng: random.Random, actors: list[Actor], kind: StanceKind) -> Stance:
     return Stance(
         actor=rng.choice(actors),
-        stance=rng.choice(STANCE_KINDS),
+        stance=kind,
         date=_event_date(rng) if rng.random() < 0.5 else None,
         quote=_sentence(rng, 5, 25, 300) if rng.random() < 0.4 else None,
         source=_source(rng) if rng.random() < 0.3 else None,
@@ -164,22 +184,25 @@ def generate(count: int, random_seed: int = DEFAULT_RANDOM_SEED) -> Briefing:
             low = rng.randrange(10, 100_000)
             high = low if rng.random() < 0.3 else low + rng.randrange(1, 50_000)
             figure = Figure(low=low, high=high, unit=rng.choice(("troops", "shells", "drones")))
-        claims.append(
-            ClaimDraft(
-                id=claim_id,
-                topic=rng.choice(slugs),
-                statement=_sentence(rng, 8, 40, 300),
-                status=status,
-                stances=tuple(_stance(rng, actors) for _ in range(rng.randint(1, 4))),
-                figure=figure,
-                event_date=_event_date(rng),
-                sources=tuple(_source(rng) for _ in range(rng.randint(0, 2))),
-                reviewed_at=reviewed - dt.timedelta(days=rng.randrange(400))
-                if rng.random() < 0.6
-                else None,
-                superseded_by=rng.choice(ids) if status == "superseded" else None,
-            )
+        claim = ClaimDraft(
+            id=claim_id,
+            topic=rng.choice(slugs),
+            statement=_sentence(rng, 8, 40, 300),
+            status=status,
+            stances=_stances(rng, actors, status),
+            figure=figure,
+            event_date=_event_date(rng),
+            sources=tuple(_source(rng) for _ in range(rng.randint(1, 2))),
+            reviewed_at=reviewed - dt.timedelta(days=rng.randrange(400))
+            if rng.random() < 0.6
+            else None,
+            superseded_by=rng.choice(ids) if status == "superseded" else None,
         )
+        if claim_breaches(claim):  # an event date after its reports, or words of intent
+            claim = claim.model_copy(update={"event_date": None})
+        if claim_breaches(claim):
+            claim = claim.model_copy(update={"statement": f"{claim.statement[:280]}, X says."})
+        claims.append(claim)
         ids.append(claim_id)
     return Briefing(real.topics, tuple(claims))
 

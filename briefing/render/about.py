@@ -10,8 +10,9 @@ from briefing.render.cards import Card, CardField, escape_markdown
 from briefing.render.words import MEANING, status_word, timestamp
 
 CORRECTIONS_NOTE = (
-    "Spotted a mistake or a newer source? Tell the moderators of the newsroom server; "
-    "every change is recorded with who made it and why, and can be reverted."
+    "Spotted a mistake or a newer source? Open the claim with `/claim` and press "
+    "**Suggest a correction**: the editors review every suggestion and tell you by DM what "
+    "they decided. Every change is recorded with who made it and why, and can be reverted."
 )
 
 

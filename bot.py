@@ -78,6 +78,7 @@ class BriefingBot(commands.Bot):
         self._answers: BotAnswers | None = None
         self._desk: Desk | None = None
         self._keep_warm: asyncio.Task[None] | None = None
+        self._checked: asyncio.Task[None] | None = None
 
     @property
     def store(self) -> Store:
@@ -136,6 +137,24 @@ class BriefingBot(commands.Bot):
         gc.collect()
         gc.freeze()
         self._keep_warm = asyncio.create_task(self.answers.keep_warm(KEEP_WARM_SECONDS))
+        self._checked = asyncio.create_task(self.report_breaches())
+
+    async def report_breaches(self) -> None:
+        """Say once, after start-up, if stored claims break the integrity rules (stored before
+        a rule existed, say): editors must mend them, or an operator re-imports the file."""
+        try:
+            found = await self.desk.breaches()
+        except Exception:
+            log.exception("could not check the stored claims against the integrity rules")
+            return
+        if found:
+            log.warning(
+                "%d stored claim(s) break an integrity rule, first: %s. Edits to them must "
+                "mend it; `python bot.py import data/briefing.yaml --apply` brings in a "
+                "corrected file.",
+                len(found),
+                found[0],
+            )
 
     async def load_extensions(self, names: Sequence[str]) -> list[str]:
         """Load each extension; one that fails is logged and skipped. Returns those loaded."""
@@ -181,9 +200,10 @@ class BriefingBot(commands.Bot):
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        if self._keep_warm is not None:
-            self._keep_warm.cancel()
-            self._keep_warm = None
+        for task in (self._keep_warm, self._checked):
+            if task is not None:
+                task.cancel()
+        self._keep_warm = self._checked = None
         await super().close()
         if self._store is not None:
             await self._store.close()

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from briefing.errors import InvalidInput, NotFound
 from briefing.import_plan import plan_import
+from briefing.integrity import Breach, claim_breaches, successor_breach
 from briefing.io.documents import export_file, parse_upload
 from briefing.models import (
     SLUG_PATTERN,
@@ -358,6 +359,16 @@ class Desk:
     async def claim(self, claim_id: str) -> Claim:
         """The claim as stored now (not a cached answer: editors act on the latest)."""
         return await self.store.get_claim(claim_key(claim_id))
+
+    async def breaches(self) -> list[Breach]:
+        """Every integrity rule the stored claims break (claims stored before a rule, or by
+        another program): an edit of such a claim must mend it."""
+        claims = await self.store.export_claims()
+        found = [b for c in claims if c.retired_at is None for b in claim_breaches(c)]
+        successors = {c.id: c.superseded_by for c in claims}
+        retired = [c.id for c in claims if c.retired_at is not None]
+        found += [b for c in claims if (b := successor_breach(c, successors, retired=retired))]
+        return found
 
     async def claim_or_none(self, claim_id: str | None) -> Claim | None:
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -247,3 +249,13 @@ async def test_change_and_history_read_as_what_changed(desk: Desk) -> None:
     ]
     assert "Last verified: <t:" in page.fields[0].value
     assert dt.datetime.now(dt.UTC).year >= 2025
+
+
+async def test_claims_stored_before_a_rule_are_found(desk: Desk, db_path: Path) -> None:
+    assert await desk.breaches() == []
+    with sqlite3.connect(db_path) as conn:  # as an older bot or another program wrote it
+        conn.execute("UPDATE claims SET status = 'confirmed' WHERE id = 'kursk-recaptured'")
+    (found,) = await desk.breaches()
+    assert (found.claim_id, found.field) == ("kursk-recaptured", "status")
+    with pytest.raises(Breach, match="confirmed claim needs"):  # an edit must mend it
+        await desk.review("kursk-recaptured", EDITOR)

@@ -60,6 +60,7 @@ from sandbox.emulator import (  # noqa: E402
     MemberSpec,
     RateLimitConfig,
 )
+from sandbox.emulator.options import Building  # noqa: E402
 from sandbox.launcher import SANDBOX_TOKEN, BotProcess  # noqa: E402
 
 DEADLINE = 3.0  # Discord's: the initial response must come within 3 s
@@ -116,7 +117,9 @@ class BenchEmulator(Emulator):
 
     def build(self, user: MemberSpec, call: Call) -> TimedRecord:
         guild, channel_id = self._resolve_location(user, None, None)
-        data = self._command_data(call.name, call.options, guild, focused=call.focused)
+        cmd = self.find_command(call.name, guild.id if guild else None)
+        where = Building(guild, channel_id)
+        data = self._command_data(cmd, call.name, call.options, where, focused=call.focused)
         itype = 4 if call.focused else 2
         record = self._interaction_payload(itype, data, user, guild, channel_id)
         assert isinstance(record, TimedRecord)

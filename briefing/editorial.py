@@ -65,6 +65,7 @@ class ClaimText:
 
 
 MAX_REASON = 300
+BREACH_BATCH = 500
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -363,11 +364,17 @@ class Desk:
     async def breaches(self) -> list[Breach]:
         """Every integrity rule the stored claims break (claims stored before a rule, or by
         another program): an edit of such a claim must mend it."""
-        claims = await self.store.export_claims()
-        found = [b for c in claims if c.retired_at is None for b in claim_breaches(c)]
-        successors = {c.id: c.superseded_by for c in claims}
-        retired = [c.id for c in claims if c.retired_at is not None]
-        found += [b for c in claims if (b := successor_breach(c, successors, retired=retired))]
+        successors, retired = await self.store.successors()
+        found: list[Breach] = []
+        seq = 0
+        # A batch at a time: all of a large store at once would cost tens of megabytes.
+        while batch := await self.store.claims_after(seq, BREACH_BATCH):
+            for _, claim in batch:
+                if claim.retired_at is None:
+                    found += claim_breaches(claim)
+                if breach := successor_breach(claim, successors, retired=retired):
+                    found.append(breach)
+            seq = batch[-1][0]
         return found
 
     async def claim_or_none(self, claim_id: str | None) -> Claim | None:

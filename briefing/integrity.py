@@ -27,15 +27,24 @@ CONTESTING: tuple[StanceKind, ...] = ("disputes", "denies")
 
 # A statement worded as what someone said: its date is when it was said, not an event date.
 _ATTRIBUTED = re.compile(
-    r"\b(says?|said|claims?|claimed|according to|announced|reports?|reported|accuses?|"
-    r"accused|insists?|insisted|denies|denied|calls?|called|describes?|described|vows?|vowed|"
-    r"pledges?|pledged|promises?|promised)\b",
+    # Nouns that are also verbs ("a claim", "the report") count only with what follows.
+    r"\b(says?|said|claims?(?= that)|claimed|according to|announced|reports?(?= that|[.,;:]|$)|"
+    r"reported that|"
+    r"accuses?|accused|insists?|insisted|denies|denied|calls? for|called|describes?|described|"
+    r"vows?|vowed|"
+    r"pledges?|pledged|promises?|promised|acknowledges|acknowledged|tells|told|warns?|warned|"
+    r"fears?|feared|worry|worries|worried|assesses|assessed)\b",
     re.IGNORECASE,
 )
-# Words of intent or prediction: such a statement must say whose intent it is.
+# A title wrapped in these was typed with its quotation marks (the renderer adds its own).
+_QUOTES = "\"'“”‘’«»„"
+
+# Words of intent or prediction: such a statement must say whose intent or forecast it is.
+# ("may" only in lower case: "May 2025" is a month.)
 _INTENT = re.compile(
     r"\b(will|plans?|planned|intends?|intended|aims? to|is set to|are set to|vows?|pledges?|"
-    r"promises?|is going to|are going to|expects? to)\b",
+    r"promises?|is going to|are going to|expects? to|(?:is|are) expected to|likely|could|"
+    r"might|(?-i:may))\b",
     re.IGNORECASE,
 )
 
@@ -57,9 +66,9 @@ def _status_rule(claim: ClaimDraft) -> str | None:
             "independent corroboration recorded as a stance)",
         ),
         "reported": (
-            has["asserts"] and not has["confirms"] and not contested,
-            "a reported claim is asserted by a named party and not yet confirmed or contested "
-            "(a confirming stance makes it confirmed, a disputing one disputed)",
+            has["asserts"] and not has["confirms"],
+            "a reported claim is asserted by a named party and not yet confirmed (a "
+            "confirming stance makes it confirmed: change both together)",
         ),
         "denied": (
             has["denies"] and not has["confirms"],
@@ -112,23 +121,26 @@ def claim_breaches(claim: ClaimDraft) -> list[Breach]:
             Breach(
                 claim.id,
                 "statement",
-                "a statement of intent or prediction must read as what the actor said "
-                "(“X says it will …”), not as a fact.",
+                "a statement of intent or prediction must read as what someone said "
+                "(“X says it will …”, “X fears it could …”), not as a fact.",
             )
         )
-    for i, source in enumerate([*claim.sources, *(s.source for s in claim.stances if s.source)]):
+    cited = [(f"sources.{i}", s) for i, s in enumerate(claim.sources)]
+    cited += [(f"stances.{j}.source", s.source) for j, s in enumerate(claim.stances) if s.source]
+    for where, source in cited:
         title = (source.title or "").strip()
         if title and (
             title.casefold() == source.outlet.casefold()
-            or title[0] in "\"'“”‘’«»"
+            or (len(title) > 1 and title[0] in _QUOTES and title[-1] in _QUOTES)
             or "://" in title
         ):
             found.append(
                 Breach(
                     claim.id,
-                    f"sources.{i}.title",
-                    "a title is the source's own headline, without quotation marks; leave it "
-                    "empty when the source carries none (it is shown in quotation marks).",
+                    f"{where}.title",
+                    "a title is the source's own headline (not its outlet or address), without "
+                    "quotation marks; leave it empty when the source carries none (it is shown "
+                    "in quotation marks).",
                 )
             )
     return found
@@ -139,9 +151,9 @@ def successor_breach(
 ) -> Breach | None:
     """Whether `claim.superseded_by` names a claim that exists (`successors` maps every known
     claim id to its own successor) and no chain of successors leads back to the claim."""
-    if claim.superseded_by is None:
+    target: str | None = claim.superseded_by
+    if target is None:
         return None
-    target = claim.superseded_by
     if target == claim.id:
         return Breach(claim.id, "superseded_by", "a claim cannot supersede itself.")
     if target not in successors:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from briefing.models import Claim, Status, Topic
+from briefing.models import Claim, StanceKind, Status, Topic
 from briefing.render.cards import FIELD_VALUE_MAX, Card, CardField, Layout, clip, escape_markdown
 from briefing.render.words import (
     BADGE,
@@ -176,18 +176,45 @@ def search_page(
     return _fields_page(Layout(header), listing, draw)
 
 
+# The timeline's header: what its date markers mean.
+TIMELINE_INTRO = (
+    "What happened, in order. A date marked ~ is a month, season or year: it is placed at the "
+    "end of that period. “Said on” (or “disputed on”) marks a claim dated only by when "
+    "someone first spoke of it."
+)
+# How a claim placed by a stance reads, by the kind of stance that placed it.
+_PLACED_BY: dict[StanceKind, str] = {"disputes": "disputed", "denies": "denied"}
+
+
+def timeline_date(claim: Claim) -> str | None:
+    """Where a timeline line puts the claim, in words: "**<date>**" for an event date,
+    "**said on <date>**" for a claim placed by its first dated stance; a vague date is marked
+    "~". None when nothing about the claim is dated."""
+    placed = claim.placed_at()
+    if placed is None:
+        return None
+    date, said = placed
+    shown = f"~{when(date)}" if date.approximate else when(date)
+    if not said:
+        return f"**{shown}**"
+    key = date.sort_key()
+    first = next(s for s in claim.stances if s.date is not None and s.date.sort_key() == key)
+    verb = _PLACED_BY.get(first.stance, "said")
+    return f"**{verb} {'on' if date.precision == 'day' else 'in'} {shown}**"
+
+
 def timeline_page(topic: Topic | None, listing: PageOf) -> Card:
     scope = f": {topic.title}" if topic else ""
     if not listing.claims:
         return Card(title=f"Timeline{scope}", description="No dated claims yet.")
-    header = Card(title=f"Timeline{scope}", description="What happened, in order.")
+    header = Card(title=f"Timeline{scope}", description=TIMELINE_INTRO)
     room = Layout(header).line_room(len(listing.claims))
     lines = []
     for c in listing.claims:
-        if c.event_date is None:
-            continue
+        if (placed := timeline_date(c)) is None:
+            continue  # the store lists only placed claims; a stray one is left out
         # Only the statement gives way: the date, status and id always show.
-        prefix = f"**{when(c.event_date)}** {BADGE[c.status]} "
+        prefix = f"{placed} {BADGE[c.status]} "
         suffix = f" ({c.status}, `{c.id}`)"
         statement = clip(escape_markdown(c.statement), room - len(prefix) - len(suffix))
         lines.append(prefix + statement + suffix)

@@ -108,6 +108,19 @@ class Claims(Database):
         row = await self._scan_one(f"SELECT COUNT(*) AS n FROM claims c WHERE {where}", params)
         return int(row["n"]) if row else 0
 
+    async def claims_after(self, seq: int, limit: int) -> list[tuple[int, Claim]]:
+        """Up to `limit` claims created after creation number `seq`, oldest first: for
+        reading every claim a batch at a time, without holding them all."""
+        rows = await self._scan(
+            "SELECT * FROM claims WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        )
+        return [(r["seq"], to_claim(r)) for r in rows]
+
+    async def successors(self) -> tuple[dict[str, str | None], list[str]]:
+        """Every claim's successor (or None), and the ids of retired claims."""
+        rows = await self._scan("SELECT id, superseded_by, retired_at FROM claims")
+        return {r[0]: r[1] for r in rows}, [r[0] for r in rows if r[2] is not None]
+
     async def actors(self) -> list[Actor]:
         """Every party on record in any claim's stances, by name (grows with the data)."""
         rows = await self._scan(

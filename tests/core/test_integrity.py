@@ -140,7 +140,7 @@ def test_a_successor_that_does_not_exist_is_refused() -> None:
     assert breach is not None
     assert (breach.claim_id, breach.field) == ("old-claim", "superseded_by")
     assert "no claim `ghost-claim`" in breach.rule
-    with pytest.raises(Breach, match="old-claim.*superseded_by.*no claim `ghost-claim`"):
+    with pytest.raises(Breach, match=r"old-claim.*superseded_by.*no claim `ghost-claim`"):
         check_briefing([old, live("other-claim")])
 
 
@@ -151,7 +151,7 @@ def test_a_claim_cannot_supersede_itself() -> None:
     assert breach is not None
     assert (breach.claim_id, breach.field) == ("old-claim", "superseded_by")
     assert "cannot supersede itself" in breach.rule
-    with pytest.raises(Breach, match="old-claim.*superseded_by.*itself"):
+    with pytest.raises(Breach, match=r"old-claim.*superseded_by.*itself"):
         check_briefing([loop])
 
 
@@ -164,7 +164,7 @@ def test_a_cycle_of_successors_is_refused() -> None:
     assert breach is not None
     assert (breach.claim_id, breach.field) == ("a-claim", "superseded_by")
     assert "cycle" in breach.rule and "`b-claim`" in breach.rule
-    with pytest.raises(Breach, match="a-claim.*superseded_by.*cycle"):
+    with pytest.raises(Breach, match=r"a-claim.*superseded_by.*cycle"):
         check_briefing([a, b, c])
     # Two hops to a live claim are fine.
     chain = [superseded("a-claim", "b-claim"), superseded("b-claim", "c-claim"), live("c-claim")]
@@ -181,7 +181,7 @@ def test_a_retired_successor_is_refused() -> None:
     assert breach is not None
     assert (breach.claim_id, breach.field) == ("old-claim", "superseded_by")
     assert "`new-claim` is retired" in breach.rule
-    with pytest.raises(Breach, match="old-claim.*superseded_by.*retired"):
+    with pytest.raises(Breach, match=r"old-claim.*superseded_by.*retired"):
         check_briefing([old, gone])
     check_briefing([old, live("new-claim")])
 

@@ -24,6 +24,7 @@ from briefing.models import (
     STATUSES,
     Actor,
     Claim,
+    EventDate,
     Source,
     Stance,
     Status,
@@ -158,14 +159,15 @@ async def test_seed_disputed_answers_fit(seeded: Store) -> None:
 async def test_seed_timelines_fit_and_list_every_dated_claim_once(seeded: Store) -> None:
     pages = await walk(seeded, Query("timeline"), per_page=0)
     dated = [c.id for c in await seeded.timeline()]
-    assert len(dated) == len([c for c in await seeded.list_claims() if c.event_date])
+    # Every claim with a date of its own or a dated stance ("said on"), none without.
+    assert len(dated) == len([c for c in await seeded.list_claims() if c.placed_at()])
     assert len(pages) > 1, "the seed timeline should run over two pages"
     assert all_timeline_ids(pages) == dated
     for page in pages:
         assert len(timeline_ids(page.card)) <= TIMELINE_PER_PAGE
     for topic in await seeded.list_topics():
         pages = await walk(seeded, Query("timeline", topic.slug), per_page=0)
-        dated = [c.id for c in await seeded.list_claims(topic=topic.slug) if c.event_date]
+        dated = [c.id for c in await seeded.list_claims(topic=topic.slug) if c.placed_at()]
         assert sorted(all_timeline_ids(pages)) == sorted(dated)
 
 
@@ -234,14 +236,24 @@ async def test_kursk_recaptured_names_who_asserts_and_who_denies(seeded: Store) 
 
 
 async def test_full_dates_render_as_discord_timestamps_at_noon_utc(seeded: Store) -> None:
+    # The report dates Gerasimov's claim only by when he made it (Saturday 26 April 2025).
     value = await _kursk_field_value(seeded, "kursk-recaptured")
-    assert f"**When:** <t:{noon_utc(dt.date(2025, 4, 26))}:D>" in value
+    (asserted,) = [line for line in value.split("\n") if "Asserted by" in line]
+    assert asserted.endswith(f" · <t:{noon_utc(dt.date(2025, 4, 26))}:D>")
     assert noon_utc(dt.date(2025, 4, 26)) == 1745668800
 
     claim = await seeded.get_claim("kursk-recaptured")
-    embed = assert_fits(claim_card(claim))
+    assert claim.event_date is None
+    fields = {f["name"]: f["value"] for f in assert_fits(claim_card(claim))["fields"]}
+    assert fields["Asserted"].startswith("Valery Gerasimov")
+    assert "<t:1745668800:D>" in fields["Asserted"]
+    # An event date of a full day shows as a timestamp and how long ago (no seed claim has
+    # one: the report gives days only for when things were said).
+    dated = claim.model_copy(update={"event_date": EventDate.model_validate("2025-04-26")})
+    embed = assert_fits(claim_card(dated))
     when = {f["name"]: f["value"] for f in embed["fields"]}["When"]
     assert when == "<t:1745668800:D> (<t:1745668800:R>)"
+    assert "**When:** <t:1745668800:D>" in claim_field(dated).value
 
     # Every full date anywhere in the seed's answers is a timestamp at noon UTC of that day.
     stamps: set[int] = set()
@@ -265,7 +277,7 @@ async def test_season_dates_render_as_words(seeded: Store) -> None:
     embed = assert_fits(claim_card(await seeded.get_claim("nk-troops-deployed")))
     assert {f["name"]: f["value"] for f in embed["fields"]}["When"] == "autumn 2024"
     timeline = await walk(seeded, Query("timeline", "troops"), per_page=0)
-    assert any("**autumn 2024**" in p.card.description for p in timeline)
+    assert any("**~autumn 2024**" in p.card.description for p in timeline)
 
 
 async def test_figures_render_as_ranges(seeded: Store) -> None:
@@ -373,8 +385,8 @@ def test_search_pages_fit_and_show_each_claim_once(
 
 
 def _dated(claims_: list[Claim]) -> list[Claim]:
-    """What `Store.timeline` lists: the dated claims only."""
-    return [c for c in claims_ if c.event_date]
+    """What `Store.timeline` lists: the claims with a date of their own or a dated stance."""
+    return [c for c in claims_ if c.placed_at()]
 
 
 @HEAVY

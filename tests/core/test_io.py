@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from briefing.errors import InvalidInput, SeedError
+from briefing.import_plan import Change, ImportPlan, plan_import, stored_form
 from briefing.integrity import Breach
 from briefing.io.claimreview import claim_reviews
 from briefing.io.documents import (
@@ -23,7 +24,6 @@ from briefing.io.documents import (
     parse_briefing,
     parse_upload,
 )
-from briefing.import_plan import Change, ImportPlan, plan_import, stored_form
 from briefing.models import Briefing, ClaimDraft, Topic
 from briefing.seed import parse_json, parse_seed
 from briefing.store import Store

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from briefing.errors import BriefingError
-from briefing.io.documents import briefing_document, briefing_json, briefing_yaml, parse_briefing
 from briefing.import_plan import plan_import, stored_form
+from briefing.io.documents import briefing_document, briefing_json, briefing_yaml, parse_briefing
 from briefing.models import Briefing
 from briefing.store import Store
 

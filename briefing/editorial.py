@@ -8,21 +8,15 @@ after so the answer can say exactly what changed. Who may call these is the cogs
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
-
-from pydantic import ValidationError
 
 from briefing.errors import InvalidInput, NotFound
 from briefing.import_plan import plan_import
 from briefing.integrity import Breach, claim_breaches, successor_breach
 from briefing.io.documents import export_file, parse_upload
 from briefing.models import (
-    SLUG_PATTERN,
     Actor,
     ActorKind,
     Claim,
@@ -39,10 +33,20 @@ from briefing.models import (
     StanceKind,
     Status,
     Topic,
-    plain_text,
 )
 from briefing.store import Store
-from briefing.typed import given, optional, parse_date, parse_day, parse_figure, web_url
+from briefing.typed import (
+    claim_key,
+    given,
+    optional,
+    parse_date,
+    parse_day,
+    parse_figure,
+    reason_text,
+    refusals,
+    topic_key,
+    web_url,
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ class Change:
     kind: RevisionKind
 
 
+BREACH_BATCH = 500
+
+
 @dataclass(frozen=True)
 class ClaimText:
     """What the add and edit forms hold, as typed."""
@@ -62,63 +69,6 @@ class ClaimText:
     topic: str
     event_date: str | None = None
     figure: str | None = None
-
-
-MAX_REASON = 300
-BREACH_BATCH = 500
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def readable(exc: ValidationError) -> InvalidInput:
-    """A model's refusal in the words an editor needs: which field, and what is wrong."""
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "value"
-    message = str(err["msg"]).removeprefix("Value error, ")
-    return InvalidInput(f"Field `{field}`: {message}.")
-
-
-def _refusals(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """Turn a model's validation error inside a desk call into a plain refusal."""
-
-    @functools.wraps(method)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return await method(*args, **kwargs)
-        except ValidationError as exc:
-            raise readable(exc) from None
-
-    return wrapper
-
-
-def claim_key(typed: str) -> str:
-    """A claim id as typed, checked before it reaches the store: an id is lowercase words
-    joined by dashes, so anything else names no claim (and is not echoed back)."""
-    key = typed.strip().lower()
-    if len(key) > 64 or not re.fullmatch(SLUG_PATTERN, key):
-        raise NotFound("There is no claim with that id: ids are lowercase words joined by dashes.")
-    return key
-
-
-def topic_key(typed: str) -> str:
-    key = typed.strip().lower()
-    if len(key) > 24 or not re.fullmatch(SLUG_PATTERN, key):
-        raise NotFound("There is no topic with that name: start typing to pick one.")
-    return key
-
-
-def reason_text(typed: str | None) -> str | None:
-    """Why a change was made, as the history keeps it: plain text, at most MAX_REASON."""
-    text = optional(typed)
-    if text is None:
-        return None
-    try:
-        plain_text(text)
-    except ValueError as exc:
-        raise InvalidInput(f"The reason {exc}.") from None
-    if len(text) > MAX_REASON:
-        raise InvalidInput(f"The reason is too long: at most {MAX_REASON} characters.")
-    return text
 
 
 def _now() -> dt.datetime:
@@ -154,7 +104,7 @@ class Desk:
         )
         return Change(before, after, kind)
 
-    @_refusals
+    @refusals
     async def add(
         self,
         claim_id: str,
@@ -190,7 +140,7 @@ class Desk:
         claim = await self.store.create_claim(draft, editor)
         return Change(None, claim, "create")
 
-    @_refusals
+    @refusals
     async def edit(
         self,
         claim_id: str,
@@ -215,7 +165,7 @@ class Desk:
 
         return await self._change(claim_id, build, editor, "update", reason, based_on)
 
-    @_refusals
+    @refusals
     async def set_status(
         self,
         claim_id: str,
@@ -234,7 +184,7 @@ class Desk:
 
         return await self._change(claim_id, build, editor, "status", reason)
 
-    @_refusals
+    @refusals
     async def add_stance(
         self,
         claim_id: str,
@@ -265,7 +215,7 @@ class Desk:
 
         return await self._change(claim_id, build, editor, "stance", reason)
 
-    @_refusals
+    @refusals
     async def add_source(
         self,
         claim_id: str,
@@ -290,7 +240,7 @@ class Desk:
 
         return await self._change(claim_id, build, editor, "source", None)
 
-    @_refusals
+    @refusals
     async def retire(
         self, claim_id: str, editor: Editor, *, reason: str, superseded_by: str | None = None
     ) -> Change:
@@ -312,7 +262,7 @@ class Desk:
 
         return await self._change(claim_id, build, editor, "retire", reason)
 
-    @_refusals
+    @refusals
     async def review(self, claim_id: str, editor: Editor) -> Change:
         """Mark the claim re-verified today."""
         now = _now()
@@ -320,7 +270,7 @@ class Desk:
             claim_id, lambda c: _draft(c, reviewed_at=now), editor, "review", "re-verified"
         )
 
-    @_refusals
+    @refusals
     async def revert(
         self, claim_id: str, version: int, editor: Editor, *, reason: str | None = None
     ) -> Change:
@@ -329,7 +279,7 @@ class Desk:
         why = reason_text(reason) or f"reverted to version {version}"
         return await self._change(claim_id, lambda c: old, editor, "revert", why)
 
-    @_refusals
+    @refusals
     async def edit_topic(
         self, slug: str, editor: Editor, *, title: str, summary: str, reason: str | None
     ) -> tuple[Topic, Topic]:
@@ -337,7 +287,7 @@ class Desk:
             topic_key(slug), editor, title=title, summary=summary, reason=reason_text(reason)
         )
 
-    @_refusals
+    @refusals
     async def suggest(
         self, claim_id: str | None, text: str, source_url: str | None, author: Editor
     ) -> Correction:
@@ -346,7 +296,7 @@ class Desk:
             claim_key(claim_id) if claim_id else None, text, url, author
         )
 
-    @_refusals
+    @refusals
     async def settle(
         self,
         correction_id: int,
@@ -408,7 +358,7 @@ class Desk:
         claim = await self.claim_or_none(correction.claim_id) if correction else None
         return correction, claim, total
 
-    @_refusals
+    @refusals
     async def export_file(self, fmt: str) -> tuple[str, bytes, int]:
         """The whole briefing as a file: its name, bytes, and how many claims it holds."""
         claims = await self.store.export_claims()
@@ -416,7 +366,7 @@ class Desk:
         made = export_file(fmt, topics, claims, today=_now().date())
         return made.name, made.text.encode(), len(claims)
 
-    @_refusals
+    @refusals
     async def import_file(self, name: str, data: bytes, editor: Editor | None) -> list[str]:
         """Check a briefing file whole; apply it atomically when an editor is given. Returns
         the summary of what changes (or would)."""
@@ -427,7 +377,7 @@ class Desk:
             plan = await self.store.apply_briefing(incoming, editor, reason=f"import of {name}")
         return plan.summary_lines()
 
-    @_refusals
+    @refusals
     async def actor(
         self, name: str, kind: ActorKind | None = None, country: str | None = None
     ) -> Actor:

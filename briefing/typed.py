@@ -7,12 +7,15 @@ A date such as `03/04/2025` is refused, not guessed: it is 3 April in most of th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec, TypeVar
 
-from briefing.errors import InvalidInput
-from briefing.models import EventDate, Figure, is_web_url
+from pydantic import ValidationError
+
+from briefing.errors import InvalidInput, NotFound
+from briefing.models import SLUG_PATTERN, EventDate, Figure, is_web_url, plain_text
 
 T = TypeVar("T")
 _MONTHS = {
@@ -135,3 +138,61 @@ def parse_figure(typed: str) -> Figure:
         return Figure(low=low, high=high, unit=unit)
     except (ValueError, OverflowError) as exc:
         raise InvalidInput(f"`{typed[:100]}` is not a usable figure ({exc}).") from None
+
+
+# -- ids, reasons, and the models' own refusals --------------------------------------------
+
+MAX_REASON = 300
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def readable(exc: ValidationError) -> InvalidInput:
+    """A model's refusal in the words an editor needs: which field, and what is wrong."""
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or "value"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return InvalidInput(f"Field `{field}`: {message}.")
+
+
+def refusals(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Turn a model's validation error inside a desk call into a plain refusal."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(*args, **kwargs)
+        except ValidationError as exc:
+            raise readable(exc) from None
+
+    return wrapper
+
+
+def claim_key(typed: str) -> str:
+    """A claim id as typed, checked before it reaches the store: an id is lowercase words
+    joined by dashes, so anything else names no claim (and is not echoed back)."""
+    key = typed.strip().lower()
+    if len(key) > 64 or not re.fullmatch(SLUG_PATTERN, key):
+        raise NotFound("There is no claim with that id: ids are lowercase words joined by dashes.")
+    return key
+
+
+def topic_key(typed: str) -> str:
+    key = typed.strip().lower()
+    if len(key) > 24 or not re.fullmatch(SLUG_PATTERN, key):
+        raise NotFound("There is no topic with that name: start typing to pick one.")
+    return key
+
+
+def reason_text(typed: str | None) -> str | None:
+    """Why a change was made, as the history keeps it: plain text, at most MAX_REASON."""
+    text = optional(typed)
+    if text is None:
+        return None
+    try:
+        plain_text(text)
+    except ValueError as exc:
+        raise InvalidInput(f"The reason {exc}.") from None
+    if len(text) > MAX_REASON:
+        raise InvalidInput(f"The reason is too long: at most {MAX_REASON} characters.")
+    return text

@@ -98,6 +98,7 @@ NASTY: tuple[str, ...] = (
     "Kursk",
 )
 
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # What the models store: no control characters but the newline, no bidi overrides or
 # isolates, no lone surrogates (briefing.models.plain_text refuses those).
 STORABLE = st.characters(
@@ -113,6 +114,8 @@ def _solid_ends(text: str) -> str:
         text = "x" + text[1:]
     if text[-1].isspace():
         text = text[:-1] + "x"
+    if not text.strip(INVISIBLE):  # zero-width characters alone are blank to the models
+        text = "x" + text[1:]
     return text
 
 
@@ -142,7 +145,8 @@ def filled(draw: st.DrawFn, size: int) -> str:
 
 
 def texts(max_size: int, min_size: int = 1) -> st.SearchStrategy[str]:
-    """Non-blank text a model accepts, at `max_size` about half the time."""
+    """Non-blank text a model accepts, at `max_size` about half the time (zero-width
+    characters alone count as blank, as they show as nothing)."""
     return st.one_of(
         filled(max_size),
         filled(max_size),
@@ -150,7 +154,7 @@ def texts(max_size: int, min_size: int = 1) -> st.SearchStrategy[str]:
         st.text(STORABLE, min_size=min_size, max_size=max_size).filter(
             lambda s: len(s.strip()) >= min_size
         ),
-    )
+    ).filter(lambda s: bool(s.strip().strip(INVISIBLE).strip()))
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:

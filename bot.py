@@ -150,8 +150,9 @@ class BriefingBot(commands.Bot):
         if found:
             log.warning(
                 "%d stored claim(s) break an integrity rule, first: %s. Edits to them must "
-                "mend it; `python bot.py import data/briefing.yaml --apply` brings in a "
-                "corrected file.",
+                "mend it. `python bot.py import data/briefing.yaml` shows what a corrected "
+                "file would change (it overwrites editors' changes to the claims it holds); "
+                "add --apply to apply it.",
                 len(found),
                 found[0],
             )

@@ -7,6 +7,7 @@ after so the answer can say exactly what changed. Who may call these is the cogs
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -281,10 +282,22 @@ class Desk:
 
     @refusals
     async def edit_topic(
-        self, slug: str, editor: Editor, *, title: str, summary: str, reason: str | None
+        self,
+        slug: str,
+        editor: Editor,
+        *,
+        title: str,
+        summary: str,
+        reason: str | None,
+        based_on: Topic | None = None,
     ) -> tuple[Topic, Topic]:
         return await self.store.update_topic(
-            topic_key(slug), editor, title=title, summary=summary, reason=reason_text(reason)
+            topic_key(slug),
+            editor,
+            title=title,
+            summary=summary,
+            reason=reason_text(reason),
+            based_on=based_on,
         )
 
     @refusals
@@ -345,34 +358,44 @@ class Desk:
     async def topics(self) -> list[Topic]:
         return await self.store.list_topics()
 
+    async def claim_choices(self, typed: str, limit: int) -> list[tuple[str, str]]:
+        """Autocomplete for editors: (id, statement), retired claims included."""
+        return await self.store.suggest_claims(typed, limit, retired=True)
+
     async def actor_names(self, typed: str, limit: int) -> list[str]:
         """Parties on record whose name contains what was typed (autocomplete)."""
         wanted = typed.strip().casefold()
         return [a.name for a in await self.store.actors() if wanted in a.name.casefold()][:limit]
 
-    async def queue_entry(self, offset: int) -> tuple[Correction | None, Claim | None, int]:
-        """The open suggestion at `offset` (oldest first), its claim, and how many are open."""
+    async def queue_entry(self, at: int) -> tuple[Correction | None, Claim | None, int, int]:
+        """The open suggestion at position `at` (oldest first, wrapping round to the first),
+        its claim, that position, and how many are open."""
         total = await self.store.open_count()
-        found = await self.store.open_corrections(limit=1, offset=min(offset, max(total - 1, 0)))
+        at = at % total if total else 0
+        found = await self.store.open_corrections(limit=1, offset=at)
         correction = found[0] if found else None
         claim = await self.claim_or_none(correction.claim_id) if correction else None
-        return correction, claim, total
+        return correction, claim, at, total
 
     @refusals
     async def export_file(self, fmt: str) -> tuple[str, bytes, int]:
         """The whole briefing as a file: its name, bytes, and how many claims it holds."""
         claims = await self.store.export_claims()
         topics = await self.store.list_topics()
-        made = export_file(fmt, topics, claims, today=_now().date())
-        return made.name, made.text.encode(), len(claims)
+        # Writing a large store's file takes seconds: off the loop, so answers go on.
+        made = await asyncio.to_thread(export_file, fmt, topics, claims, today=_now().date())
+        # ClaimReview publishes live claims only; the briefing files hold retired ones too.
+        held = [c for c in claims if fmt != "claimreview" or c.retired_at is None]
+        return made.name, made.text.encode(), len(held)
 
     @refusals
     async def import_file(self, name: str, data: bytes, editor: Editor | None) -> list[str]:
         """Check a briefing file whole; apply it atomically when an editor is given. Returns
         the summary of what changes (or would)."""
-        incoming = parse_upload(data, name)
+        incoming = await asyncio.to_thread(parse_upload, data, name)
         if editor is None:
-            plan = plan_import(incoming, await self.store.export_briefing())
+            current = await self.store.export_briefing()
+            plan = await asyncio.to_thread(plan_import, incoming, current)
         else:
             plan = await self.store.apply_briefing(incoming, editor, reason=f"import of {name}")
         return plan.summary_lines()
@@ -397,5 +420,4 @@ class Desk:
 
 def _draft(claim: Claim, **changes: object) -> ClaimDraft:
     """The claim's editable content with some fields changed, validated again."""
-    fields = {name: getattr(claim, name) for name in ClaimDraft.model_fields}
-    return ClaimDraft.model_validate(fields | changes)
+    return ClaimDraft.model_validate(claim.editable() | changes)

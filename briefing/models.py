@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from briefing.dates import EventDate as EventDate  # re-exported: dates are part of the model
 
@@ -73,6 +80,10 @@ def is_web_url(url: str) -> bool:
 _HIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+# Validation context for models read back from the store.
+STORED: dict[str, bool] = {"stored": True}
+
+
 def plain_text(value: str) -> str:
     """Refuse text with hidden characters; markdown and mentions are kept as typed (they are
     escaped and never ping when shown). Line ends become newlines and tabs spaces, as
@@ -88,8 +99,12 @@ class _Frozen(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _plain(cls, value: Any) -> Any:
-        return plain_text(value) if isinstance(value, str) else value
+    def _plain(cls, value: Any, info: ValidationInfo) -> Any:
+        # What is already stored is read as it is: a rule added later must not make a
+        # stored claim unreadable (edits still meet it).
+        if isinstance(value, str) and not (info.context and info.context.get("stored")):
+            return plain_text(value)
+        return value
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -202,13 +217,27 @@ class ClaimDraft(_Frozen):
     def who(self, *kinds: StanceKind) -> list[Stance]:
         return [s for s in self.stances if s.stance in kinds]
 
+    def editable(self) -> dict[str, Any]:
+        """The editable fields (a `Claim` carries bookkeeping besides)."""
+        return {name: getattr(self, name) for name in ClaimDraft.model_fields}
+
+    def placed_by(self) -> Stance | None:
+        """The stance that places an undated claim in time: the first dated one that
+        asserts or confirms it, else the first that contests it (a claim is not placed by
+        someone declining to say)."""
+        for kinds in (("asserts", "confirms"), ("disputes", "denies")):
+            dated = [s for s in self.stances if s.stance in kinds and s.date is not None]
+            if dated:
+                return min(dated, key=lambda s: s.date.sort_key() if s.date else "")
+        return None
+
     def placed_at(self) -> tuple[EventDate, bool] | None:
         """Where the claim sits in time, and whether that is only when it was *said*: its
-        event date if a source gives one, else its earliest dated stance."""
+        event date if a source gives one, else the date of the stance that places it."""
         if self.event_date is not None:
             return self.event_date, False
-        said = [s.date for s in self.stances if s.date is not None]
-        return (min(said, key=EventDate.sort_key), True) if said else None
+        stance = self.placed_by()
+        return (stance.date, True) if stance and stance.date else None
 
     def timeline_key(self) -> str | None:
         placed = self.placed_at()

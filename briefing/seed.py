@@ -85,7 +85,12 @@ def _resolve(value: Any, table: dict[str, Any], what: str, where: str) -> Any:
     return value
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: the pure-Python one takes ~20 s for a
+# 10,000-claim file. The constructor (and so the checks below) is Python either way.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[misc]  # the base is chosen at run time
     """Safe YAML that refuses duplicate keys and reports bad scalars with their line.
 
     PyYAML would keep the last of two equal keys (silently dropping a curator's entry) and
@@ -116,7 +121,8 @@ class _StrictLoader(yaml.SafeLoader):
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
 def load_yaml(text: str, path: Path | str) -> Any:
@@ -130,6 +136,8 @@ def load_yaml(text: str, path: Path | str) -> Any:
         raise SeedError(f"{path}:{line} is not valid YAML: {problem}") from None
     except RecursionError:
         raise SeedError(f"{path}: is nested too deeply to be a briefing file") from None
+    except UnicodeEncodeError:  # libyaml reads UTF-8: a lone surrogate is not text
+        raise SeedError(f"{path}: is not valid text (a lone surrogate character)") from None
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

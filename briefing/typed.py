@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import ParamSpec, TypeVar
 
 from pydantic import ValidationError
@@ -107,11 +108,20 @@ _NUMBER = r"(\d[\d,. ]*)(k|m)?"
 
 
 def _number(digits: str, scale: str | None) -> int:
-    cleaned = digits.replace(",", "").replace(" ", "")
+    """A whole number as written in English: `10,000`, `10000`, `1.5k`. `10.000` (ten
+    thousand in much of Europe, ten in English) and `1,5k` are refused, not guessed."""
+    written = digits.strip().replace(" ", "")
+    if "," in written and not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", written):
+        raise ValueError(f"`{written}`: write thousands as 10,000 and decimals as 1.5")
+    cleaned = written.replace(",", "")
+    if re.fullmatch(r"\d+\.\d{3}", cleaned) and not scale:
+        raise ValueError(f"`{written}` could be a decimal or thousands: write 10000 or 10,000")
     if len(cleaned) > 20:  # far past any figure the model takes (10**12)
         raise ValueError("the number is too large")
-    value = float(cleaned) if "." in cleaned else int(cleaned)
-    return int(value * {"k": 1_000, "m": 1_000_000}.get(scale or "", 1))
+    value = Decimal(cleaned) * {"k": 1_000, "m": 1_000_000}.get(scale or "", 1)
+    if value != value.to_integral_value():
+        raise ValueError(f"`{written}{scale or ''}` is not a whole number")
+    return int(value)
 
 
 def parse_figure(typed: str) -> Figure:
@@ -190,7 +200,7 @@ def reason_text(typed: str | None) -> str | None:
     if text is None:
         return None
     try:
-        plain_text(text)
+        text = plain_text(text)
     except ValueError as exc:
         raise InvalidInput(f"The reason {exc}.") from None
     if len(text) > MAX_REASON:

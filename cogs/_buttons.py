@@ -12,14 +12,16 @@ from typing import Any, ClassVar
 
 import discord
 
+from briefing.errors import Conflict
 from briefing.render.cards import Card
 from briefing.render.corrections import correction_card, empty_queue_card
 from briefing.render.history import history_page
 from cogs._bot import briefed
-from cogs._desk import editor_of, private, require_editor
+from cogs._desk import require_editor
 from cogs._embeds import to_embed
 from cogs._errors import report
 from cogs._forms import EditClaimForm, RejectForm, SuggestForm
+from cogs._notify import settle_and_tell
 
 
 class _Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
@@ -101,9 +103,13 @@ class QueueButton(_Button, template=r"fq:(?P<act>[arn]):(?P<id>\d{1,12}):(?P<at>
             return
         if self.act == "a":
             correction = await desk.correction(self.correction_id)
-            if correction.claim_id is None:
-                await desk.settle(self.correction_id, "accepted", editor_of(interaction))
-                await private(interaction, empty_queue_card())
+            if correction.status != "open":
+                raise Conflict(
+                    f"Suggestion #{correction.id} was already {correction.status} by "
+                    f"{correction.handled_by_name or 'someone'}."
+                )
+            if correction.claim_id is None:  # about no one claim: nothing to edit
+                await settle_and_tell(interaction, correction.id, "accepted", None)
                 return
             claim = await desk.claim(correction.claim_id)
             await interaction.response.send_modal(
@@ -119,10 +125,9 @@ async def queue_answer(
 ) -> tuple[Card, discord.ui.View | None]:
     """The queue's card at position `at` (wrapping to the start) and its buttons."""
     desk = briefed(interaction.client).desk
-    correction, claim, total = await desk.queue_entry(at)
+    correction, claim, at, total = await desk.queue_entry(at)
     if correction is None:
         return empty_queue_card(), None
-    at = at if at < total else 0
     view = discord.ui.View(timeout=None)
     view.add_item(QueueButton("a", correction.id, at))
     view.add_item(QueueButton("r", correction.id, at))
@@ -158,8 +163,9 @@ class HistoryButton(_Button, template=r"fh:(?P<page>\d{1,4}):(?P<claim>[a-z0-9-]
 async def history_answer(
     interaction: discord.Interaction, claim_id: str, page: int
 ) -> tuple[Card, discord.ui.View | None]:
+    claim_id = claim_id.strip().lower()  # the custom ids below take the id as stored
     revisions = await briefed(interaction.client).desk.history(claim_id)
-    card, pages = history_page(claim_id.strip().lower(), revisions, page)
+    card, pages = history_page(claim_id, revisions, page)
     if pages <= 1:
         return card, None
     page = min(max(page, 1), pages)

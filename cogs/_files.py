@@ -11,12 +11,18 @@ from briefing.render.cards import Card, clip
 from cogs._bot import briefed
 from cogs._desk import editor_of, private
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # Discord's upload limit for a bot's file
+IMPORT_MAX_BYTES = UPLOAD_MAX_BYTES
 
 
 async def export_answer(interaction: discord.Interaction, format: str) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     name, data, claims = await briefed(interaction.client).desk.export_file(format)
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise InvalidInput(
+            f"The {format} export is {len(data) / 1e6:.1f} MB, more than Discord takes in one "
+            "file. An operator can write it with `python bot.py export` instead."
+        )
     await interaction.followup.send(
         f"The whole briefing ({claims} claims) as {format.upper()}.",
         file=discord.File(io.BytesIO(data), filename=name),

@@ -58,7 +58,7 @@ class AddClaimForm(_Form, title="Add a claim"):
         self.topic, self.actor = topic, actor
         self.claim_id = _input("Id (lowercase-words-with-dashes)", max_length=64)
         self.statement = _input(
-            f"Statement (as {actor.name[:20]} asserts it)", long=True, max_length=MAX_STATEMENT
+            "Statement (as the party asserts it)", long=True, max_length=MAX_STATEMENT
         )
         self.said_on = _input("When they said it (e.g. 2025-04-28)", required=False, max_length=40)
         self.quote = _input(
@@ -107,7 +107,7 @@ class EditClaimForm(_Form, title="Edit a claim"):
             max_length=40,
         )
         self.figure = _input(
-            "Figure (e.g. 10000-12000 troops)", default=figure_text, required=False, max_length=60
+            "Figure (e.g. 10000-12000 troops)", default=figure_text, required=False, max_length=100
         )
         default_reason = f"suggestion #{correction_id}" if correction_id else None
         self.reason = _input(
@@ -140,7 +140,7 @@ class EditClaimForm(_Form, title="Edit a claim"):
 class TopicForm(_Form, title="Edit a topic"):
     def __init__(self, topic: Topic) -> None:
         super().__init__(timeout=FORM_TIMEOUT)
-        self.slug = topic.slug
+        self.slug, self.opened = topic.slug, topic
         self.topic_title = _input("Title", default=topic.title, max_length=100)
         self.summary = _input(
             "Summary (1–2 sentences)", default=topic.summary, long=True, max_length=400
@@ -157,6 +157,7 @@ class TopicForm(_Form, title="Edit a topic"):
             title=self.topic_title.value,
             summary=self.summary.value,
             reason=self.reason.value,
+            based_on=self.opened,
         )
         await private(interaction, topic_change_card(before, after))
 

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from briefing.models import ActorKind, StanceKind, Status
+from briefing.render.words import autocomplete_label
 from cogs._bot import Choices, briefed
 from cogs._buttons import DYNAMIC_ITEMS, history_answer, queue_answer
 from cogs._checks import editor_refusal
@@ -46,7 +47,8 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Edit the b
     async def claim_ids(self, interaction: discord.Interaction, current: str) -> Choices:
         if await _not_editor(interaction):
             return []
-        return await briefed(self.bot).answers.suggestions(current[:100].strip(), CHOICES_MAX)
+        found = await self.desk.claim_choices(current[:100], CHOICES_MAX)
+        return [app_commands.Choice(name=autocomplete_label(i, s), value=i) for i, s in found]
 
     async def topic_slugs(self, interaction: discord.Interaction, current: str) -> Choices:
         if await _not_editor(interaction):

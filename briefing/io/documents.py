@@ -26,7 +26,8 @@ from briefing.seed import SEED_FORMAT_VERSION, load_json, load_yaml, parse_docum
 ExportFormat = Literal["yaml", "json", "claimreview"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("yaml", "json", "claimreview")
 # Larger than any real briefing by far; a bigger upload is refused before it is parsed.
-MAX_DOCUMENT_CHARS = 5_000_000
+# Discord's upload limit for a bot's files (10 MiB); a 10,000-claim store exports to ~6.5 MB.
+MAX_DOCUMENT_CHARS = 10 * 1024 * 1024
 KEY_MAX = 40
 NAME_MAX = 255
 
@@ -123,8 +124,12 @@ def briefing_yaml(briefing: Briefing, *, note: str | None = None) -> str:
     header = "# Briefing Bot export. Format: see the docstring of briefing/seed.py.\n"
     if note:
         header += "".join(f"# {line}\n" for line in note.splitlines())
-    body = yaml.safe_dump(
-        briefing_document(briefing), sort_keys=False, allow_unicode=True, width=100
+    body = yaml.dump(
+        briefing_document(briefing),
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml when installed
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
     )
     return header + "\n" + body
 

@@ -195,11 +195,10 @@ def timeline_date(claim: Claim) -> str | None:
         return None
     date, said = placed
     shown = f"~{when(date)}" if date.approximate else when(date)
-    if not said:
+    stance = claim.placed_by()
+    if not said or stance is None:
         return f"**{shown}**"
-    key = date.sort_key()
-    first = next(s for s in claim.stances if s.date is not None and s.date.sort_key() == key)
-    verb = _PLACED_BY.get(first.stance, "said")
+    verb = _PLACED_BY.get(stance.stance, "said")
     return f"**{verb} {'on' if date.precision == 'day' else 'in'} {shown}**"
 
 

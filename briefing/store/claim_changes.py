@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from briefing.errors import Conflict, InvalidInput, NotFound, StaleVersion
-from briefing.integrity import check_briefing, check_claim, successor_breach
+from briefing.integrity import Breach, check_briefing, check_claim, successor_breach
 from briefing.models import (
     Briefing,
     Claim,
@@ -48,11 +48,6 @@ INSERT_REVISION = (
 )
 
 
-def _draft_fields(draft: ClaimDraft) -> dict[str, Any]:
-    """Only the editable fields (a `Claim` passed as a draft carries bookkeeping too)."""
-    return {name: getattr(draft, name) for name in ClaimDraft.model_fields}
-
-
 class ClaimChanges(Database):
     async def create_claim(
         self,
@@ -77,7 +72,7 @@ class ClaimChanges(Database):
             await self._revision(
                 db, draft.id, 1, editor, now, kind, claim_diff(None, draft), reason
             )
-        return Claim(**_draft_fields(draft), version=1, created_at=now, updated_at=now)
+        return Claim(**draft.editable(), version=1, created_at=now, updated_at=now)
 
     async def update_claim(
         self,
@@ -130,13 +125,15 @@ class ClaimChanges(Database):
                 raise InvalidInput(f"Nothing changed: `{claim_id}` already reads that way.")
             check_claim(draft)
             await self._check_refs(db, draft)
+            if draft.retired_at is not None and before.retired_at is None:
+                await self._check_not_succeeding(db, claim_id)
             version = before.version + 1
             cols = claim_columns(draft) | {"version": version, "updated_at": iso(now)}
             await db.execute(UPDATE_CLAIM, cols)
             await self._index(db, draft, row["seq"], new=False)
             await self._revision(db, claim_id, version, editor, now, kind, diff, reason)
         after = Claim(
-            **_draft_fields(draft), version=version, created_at=before.created_at, updated_at=now
+            **draft.editable(), version=version, created_at=before.created_at, updated_at=now
         )
         return before, after
 
@@ -211,6 +208,24 @@ class ClaimChanges(Database):
             retired = [r["id"] for r in chain if r["retired_at"] and r["id"] != draft.id]
             if breach := successor_breach(draft, successors, retired=retired):
                 raise breach
+
+    @staticmethod
+    async def _check_not_succeeding(db: aiosqlite.Connection, claim_id: str) -> None:
+        """A claim that live claims name as their successor stays live: retiring it would
+        leave them pointing at a withdrawn claim."""
+        async with db.execute(
+            "SELECT id FROM claims WHERE superseded_by = ? AND retired_at IS NULL "
+            "AND id != ? ORDER BY id LIMIT 5",
+            (claim_id, claim_id),
+        ) as cur:
+            pointing = [row[0] for row in await cur.fetchall()]
+        if pointing:
+            names = ", ".join(f"`{p}`" for p in pointing)
+            raise Breach(
+                claim_id,
+                "retired_at",
+                f"it supersedes {names}; retire or re-point those first.",
+            )
 
     @staticmethod
     async def _check_all_refs(db: aiosqlite.Connection) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from briefing.errors import NotFound
-from briefing.models import STATUSES, Actor, Claim, Status, StatusCount
+from briefing.models import STATUSES, STORED, Actor, Claim, Status, StatusCount
 from briefing.store.database import Database
 from briefing.store.rows import to_claim
 
@@ -127,7 +127,10 @@ class Claims(Database):
             "SELECT DISTINCT json_extract(s.value, '$.actor') AS actor "
             "FROM claims c, json_each(c.stances) s"
         )
-        found = {a.name.casefold(): a for a in (Actor.model_validate_json(r[0]) for r in rows)}
+        found = {
+            a.name.casefold(): a
+            for a in (Actor.model_validate_json(r[0], context=STORED) for r in rows)
+        }
         return sorted(found.values(), key=lambda a: a.name.casefold())
 
     async def claim_count(self) -> int:
@@ -139,7 +142,8 @@ class Claims(Database):
         # Two subqueries: each MIN/MAX alone is one index lookup; together they would scan.
         row = await self._row(
             "SELECT (SELECT MAX(updated_at) FROM claims) AS u, "
-            "(SELECT MIN(reviewed_at) FROM claims WHERE reviewed_at IS NOT NULL) AS r"
+            "(SELECT MIN(reviewed_at) FROM claims WHERE reviewed_at IS NOT NULL "
+            "AND retired_at IS NULL) AS r"
         )
         if row is None:
             return None, None

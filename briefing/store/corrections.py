@@ -7,7 +7,7 @@ import datetime as dt
 import sqlite3
 
 from briefing.errors import Conflict, Forbidden, NotFound
-from briefing.models import Correction, CorrectionStatus, Editor
+from briefing.models import STORED, Correction, CorrectionStatus, Editor
 from briefing.store.database import Database
 from briefing.store.rows import iso, utcnow
 
@@ -15,7 +15,8 @@ DAILY_LIMIT = 5
 
 
 def to_correction(row: sqlite3.Row) -> Correction:
-    return Correction.model_validate({name: row[name] for name in Correction.model_fields})
+    fields = {name: row[name] for name in Correction.model_fields}
+    return Correction.model_validate(fields, context=STORED)
 
 
 class Corrections(Database):

@@ -7,6 +7,7 @@ edit made between an editor's dry run and their "apply" is never overwritten uns
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ import aiosqlite
 
 from briefing.errors import InvalidInput
 from briefing.import_plan import ImportPlan, plan_import, stored_form
-from briefing.models import Briefing, Claim, ClaimDraft, Editor, Topic, claim_diff
+from briefing.models import STORED, Briefing, Claim, ClaimDraft, Editor, Topic, claim_diff
 from briefing.store.claim_changes import INSERT_CLAIM, INSERT_REVISION, UPDATE_CLAIM, ClaimChanges
 from briefing.store.database import Database
 from briefing.store.rows import claim_columns, iso, to_claim, to_topic, utcnow
@@ -32,9 +33,7 @@ IMPORT_REASON = "import"
 
 
 def _draft(claim: Claim) -> ClaimDraft:
-    return ClaimDraft.model_validate(
-        {name: getattr(claim, name) for name in ClaimDraft.model_fields}
-    )
+    return ClaimDraft.model_validate(claim.editable(), context=STORED)
 
 
 class Imports(Database):
@@ -72,7 +71,8 @@ class Imports(Database):
         current = Briefing(
             tuple(old_topics.values()), tuple(_draft(c) for c in old_claims.values())
         )
-        plan = plan_import(briefing, current)
+        # A large file takes a while to compare: off the loop (the write lock is held).
+        plan = await asyncio.to_thread(plan_import, briefing, current)
         if not plan.changes_anything:
             return plan
         now = utcnow()

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from typing import Any
 
-from briefing.models import Claim, ClaimDraft, Revision, Topic
+from briefing.models import STORED, Claim, ClaimDraft, Revision, Topic
 
 
 def utcnow() -> dt.datetime:
@@ -48,7 +48,8 @@ def timeline_key_of(event_date: str | None, precision: str | None, stances: str)
             "status": "reported",
             "event_date": {"value": event_date, "precision": precision} if event_date else None,
             "stances": json.loads(stances),
-        }
+        },
+        context=STORED,
     )
     return draft.timeline_key()
 
@@ -90,15 +91,16 @@ def to_claim(row: sqlite3.Row) -> Claim:
             "version": row["version"],
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
-        }
+        },
+        context=STORED,
     )
 
 
 def to_topic(row: sqlite3.Row) -> Topic:
     # By field name: a row may carry more columns than the model (a count beside it).
-    return Topic.model_validate({name: row[name] for name in Topic.model_fields})
+    return Topic.model_validate({name: row[name] for name in Topic.model_fields}, context=STORED)
 
 
 def to_revision(row: sqlite3.Row) -> Revision:
     fields = {name: row[name] for name in Revision.model_fields}
-    return Revision.model_validate(fields | {"diff": json.loads(row["diff"])})
+    return Revision.model_validate(fields | {"diff": json.loads(row["diff"])}, context=STORED)

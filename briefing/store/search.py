@@ -20,7 +20,12 @@ from briefing.store.claims import CLAIM_ORDER, Claims
 
 MAX_SEARCH_TERMS = 12
 WORD_MATCH_MIN = 3
-SUGGEST_BY_ID = "SELECT id, statement FROM claims WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
+SUGGEST_BY_ID = (
+    "SELECT id, statement FROM claims WHERE id >= ? AND id < ? AND retired_at IS NULL "
+    "ORDER BY id LIMIT ?"
+)
+# Editors reach retired claims too (to see their history, or bring them back).
+SUGGEST_ANY_BY_ID = "SELECT id, statement FROM claims WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
 
 
 @dataclass(frozen=True)
@@ -149,18 +154,24 @@ class Search(Claims):
         wanted = hits.seqs[offset:] if limit < 0 else hits.seqs[offset : offset + limit]
         return await self.claims_by_seq(wanted)
 
-    async def suggest_claims(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
-        """(id, statement) pairs for autocomplete: id prefix matches first, then text matches."""
+    async def suggest_claims(
+        self, typed: str, limit: int = 25, *, retired: bool = False
+    ) -> list[tuple[str, str]]:
+        """(id, statement) pairs for autocomplete: id prefix matches first, then text matches.
+        Retired claims only with `retired` (and then by id only: they are not searched)."""
         typed = typed.strip()
         if not typed:  # the front of the reading-order index: bounded, on the loop
             rows = await self._rows(
-                f"SELECT c.id, c.statement FROM claims c {CLAIM_ORDER} LIMIT ?", (limit,)
+                f"SELECT c.id, c.statement FROM claims c WHERE c.retired_at IS NULL "
+                f"{CLAIM_ORDER} LIMIT ?",
+                (limit,),
             )
             return [(r["id"], r["statement"]) for r in rows]
         prefix = typed.lower()
-        # A range over ids walks an index that holds the statements too (migration 0004);
-        # LIKE would scan every id.
-        rows = await self._rows(SUGGEST_BY_ID, (prefix, prefix + "\U0010ffff", limit))
+        # A range over ids walks an index that holds the statements too (migrations 0004,
+        # 0007); LIKE would scan every id.
+        by_id = SUGGEST_ANY_BY_ID if retired else SUGGEST_BY_ID
+        rows = await self._rows(by_id, (prefix, prefix + "\U0010ffff", limit))
         found = [(r["id"], r["statement"]) for r in rows]
         # Words count from three letters on: a one-letter prefix would match every claim.
         words = [w for w in re.findall(r"\w+", typed) if len(w) >= WORD_MATCH_MIN]

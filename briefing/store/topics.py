@@ -7,7 +7,7 @@ import json
 import aiosqlite
 
 from briefing.errors import Conflict, InvalidInput, NotFound
-from briefing.models import Editor, Topic, TopicRevision
+from briefing.models import STORED, Editor, Topic, TopicRevision
 from briefing.store.database import Database
 from briefing.store.rows import iso, to_topic, utcnow
 
@@ -51,9 +51,18 @@ class Topics(Database):
             raise Conflict(f"Another topic already uses the command `/{topic.command}`.") from None
 
     async def update_topic(
-        self, slug: str, editor: Editor, *, title: str, summary: str, reason: str | None
+        self,
+        slug: str,
+        editor: Editor,
+        *,
+        title: str,
+        summary: str,
+        reason: str | None,
+        based_on: Topic | None = None,
     ) -> tuple[Topic, Topic]:
-        """Change a topic's title and summary, with a history row; returns before and after."""
+        """Change a topic's title and summary, with a history row; returns before and after.
+        `based_on`: the topic as the editor saw it; if it has changed since, nothing is
+        written and the refusal names who changed it and when."""
         now = iso(utcnow())
         async with self._write() as db:
             async with db.execute("SELECT * FROM topics WHERE slug = ?", (slug,)) as cur:
@@ -61,6 +70,25 @@ class Topics(Database):
             if row is None:
                 raise NotFound(f"There is no topic called `{slug}`.")
             before = to_topic(row)
+            if based_on is not None and (before.title, before.summary) != (
+                based_on.title,
+                based_on.summary,
+            ):
+                async with db.execute(
+                    "SELECT editor_name, at FROM topic_revisions WHERE slug = ? "
+                    "ORDER BY id DESC LIMIT 1",
+                    (slug,),
+                ) as cur:
+                    last = await cur.fetchone()
+                by = (
+                    f" by {last['editor_name']} at {last['at'][:16].replace('T', ' ')} UTC"
+                    if last
+                    else ""
+                )
+                raise Conflict(
+                    f"Topic `{slug}` was changed{by} after you opened it. Your "
+                    "change was not saved: open it again to see theirs, then make yours."
+                )
             after = before.model_copy(update={"title": title, "summary": summary})
             after = Topic.model_validate(after.model_dump())  # the model's limits apply
             diff = {
@@ -83,7 +111,8 @@ class Topics(Database):
         return [
             TopicRevision.model_validate(
                 {name: r[name] for name in TopicRevision.model_fields}
-                | {"diff": json.loads(r["diff"])}
+                | {"diff": json.loads(r["diff"])},
+                context=STORED,
             )
             for r in rows
         ]

@@ -127,6 +127,11 @@ async def test_retire_hides_from_listings_and_search_but_keeps_the_claim(
     listed = await seeded_store.list_claims(topic="troops")
     assert "nk-troops-gained-experience" not in {c.id for c in listed}
     assert (await desk.claim("nk-troops-gained-experience")).retired_at is not None
+    # Members' autocomplete no longer offers it; editors' still does (to see or revert it).
+    assert await seeded_store.suggest_claims("nk-troops-gained") == []
+    assert [i for i, _ in await desk.claim_choices("nk-troops-gained", 5)] == [
+        "nk-troops-gained-experience"
+    ]
     with pytest.raises(InvalidInput, match="already retired"):
         await desk.retire("nk-troops-gained-experience", EDITOR, reason="again")
     # A revert brings it back, to listings and search.
@@ -186,9 +191,13 @@ async def test_suggestions_are_limited_per_member_and_settled_once(desk: Desk) -
         await desk.suggest("kursk-recaptured", f"Point {n}.", None, member)
     with pytest.raises(Forbidden, match="5 suggestions in the last 24 hours"):
         await desk.suggest("kursk-recaptured", "One more.", None, member)
-    first, claim, total = await desk.queue_entry(0)
+    first, claim, at, total = await desk.queue_entry(0)
     assert first is not None and claim is not None
-    assert (first.text, claim.id, total) == ("Point 0.", "kursk-recaptured", 5)
+    assert (first.text, claim.id, at, total) == ("Point 0.", "kursk-recaptured", 0, 5)
+    last, _, at, _ = await desk.queue_entry(4)
+    assert last is not None and (last.text, at) == ("Point 4.", 4)
+    again, _, at, _ = await desk.queue_entry(5)  # past the last: round to the oldest
+    assert again == first and at == 0
     done = await desk.settle(first.id, "rejected", EDITOR, reason="already covered")
     assert (done.status, done.handled_by_name, done.reason) == (
         "rejected",
@@ -259,3 +268,25 @@ async def test_claims_stored_before_a_rule_are_found(desk: Desk, db_path: Path) 
     assert (found.claim_id, found.field) == ("kursk-recaptured", "status")
     with pytest.raises(Breach, match="confirmed claim needs"):  # an edit must mend it
         await desk.review("kursk-recaptured", EDITOR)
+
+
+async def test_a_claim_that_supersedes_a_live_one_cannot_be_retired(desk: Desk) -> None:
+    await desk.set_status(
+        "nk-troop-numbers", "superseded", EDITOR, reason="newer", superseded_by="nk-casualties"
+    )
+    with pytest.raises(Breach, match="supersedes `nk-troop-numbers`"):
+        await desk.retire("nk-casualties", EDITOR, reason="gone")
+    assert (await desk.claim("nk-casualties")).retired_at is None
+
+
+async def test_a_topic_form_on_an_old_topic_is_refused(desk: Desk) -> None:
+    opened = await desk.topic("kursk")
+    await desk.edit_topic(
+        "kursk", GRACE, title=opened.title, summary="Grace's summary.", reason=None
+    )
+    with pytest.raises(Conflict, match=r"changed by Grace at .* UTC after you opened it"):
+        await desk.edit_topic(
+            "kursk", EDITOR, title="A new title", summary=opened.summary, reason=None,
+            based_on=opened,
+        )  # fmt: skip
+    assert (await desk.topic("kursk")).summary == "Grace's summary."

@@ -17,6 +17,7 @@ from briefing.import_plan import Change, ImportPlan, plan_import, stored_form
 from briefing.integrity import Breach
 from briefing.io.claimreview import claim_reviews
 from briefing.io.documents import (
+    MAX_DOCUMENT_CHARS,
     briefing_document,
     briefing_json,
     briefing_yaml,
@@ -205,7 +206,7 @@ def test_bad_json_and_yaml_are_seed_errors(text: str, name: str, fragment: str) 
 
 def test_oversized_upload_is_refused_before_parsing() -> None:
     with pytest.raises(SeedError, match="too large"):
-        parse_briefing("#" * 5_000_001, "big.yaml")
+        parse_briefing("#" * (MAX_DOCUMENT_CHARS + 1), "big.yaml")
 
 
 # -- the store ---------------------------------------------------------------------------

@@ -62,6 +62,8 @@ def test_a_publication_date_is_a_day() -> None:
         ("10k to 12k troops", 10_000, 12_000, "troops"),
         ("about 3,000 additional troops", 3_000, 3_000, "additional troops"),
         ("4000 killed or wounded", 4_000, 4_000, "killed or wounded"),
+        ("1.5k troops", 1_500, 1_500, "troops"),
+        ("1,200,000 shells", 1_200_000, 1_200_000, "shells"),
     ],
 )
 def test_figures(typed: str, low: int, high: int, unit: str) -> None:
@@ -69,7 +71,17 @@ def test_figures(typed: str, low: int, high: int, unit: str) -> None:
     assert (figure.low, figure.high, figure.unit) == (low, high, unit)
 
 
-@pytest.mark.parametrize("typed", ["many troops", "12000-10000 troops", "10000"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "many troops",
+        "12000-10000 troops",
+        "10000",
+        "10.000-12.000 troops",  # ten thousand in much of Europe, ten in English
+        "1,5k troops",
+        "1.0005k troops",
+    ],
+)
 def test_bad_figures_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput):
         parse_figure(typed)

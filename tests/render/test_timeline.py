@@ -106,8 +106,9 @@ async def test_a_claim_dated_only_by_when_it_was_said_shows_said_on(store: Store
     assert list(lines) == ["nk-casualties", "kursk-recaptured"]
 
 
-async def test_the_first_voice_places_the_claim_and_names_how(store: Store) -> None:
-    # Russia's general spoke first (26 April), against it; Kyiv's reply came later in April.
+async def test_the_claim_is_placed_by_who_makes_it_not_by_who_answers(store: Store) -> None:
+    # Russia's general spoke on 26 April against a claim Kyiv made later in April: the
+    # claim is placed when it was made, not before anyone made it.
     await store.create_claim(
         claim(
             "kursk-fighting-continues",
@@ -120,8 +121,35 @@ async def test_the_first_voice_places_the_claim_and_names_how(store: Store) -> N
         ),
         EDITOR,
     )
+    # Only the denial is dated: that places it, and says so.
+    await store.create_claim(
+        claim(
+            "kursk-only-denied",
+            "Russian forces hold all of the Kursk region.",
+            status="disputed",
+            stances=[
+                stance("asserts", "Valery Gerasimov", None),
+                stance("denies", "Ukraine's General Staff", "2025-04-26"),
+            ],
+        ),
+        EDITOR,
+    )
+    # Declining to say is no statement of the claim: it places nothing.
+    await store.create_claim(
+        claim(
+            "nk-numbers-unsaid",
+            "North Korea sent more troops in 2025.",
+            stances=[
+                stance("asserts", "South Korea's military", None),
+                stance("declines_to_say", "North Korea", "2025-04-26"),
+            ],
+        ),
+        EDITOR,
+    )
     lines = await lines_of(store)
-    assert lines["kursk-fighting-continues"].startswith(f"**disputed on <t:{APRIL_26}:D>** ")
+    assert lines["kursk-fighting-continues"].startswith("**said in ~April 2025** ")
+    assert lines["kursk-only-denied"].startswith(f"**denied on <t:{APRIL_26}:D>** ")
+    assert "nk-numbers-unsaid" not in lines
 
 
 async def test_event_dates_show_without_said_and_vague_ones_are_marked(store: Store) -> None:

@@ -23,7 +23,9 @@ CREATE INDEX claims_topic_timeline ON claims(topic, timeline_key, id)
     WHERE retired_at IS NULL AND timeline_key IS NOT NULL;
 CREATE INDEX claims_timeline ON claims(timeline_key, id)
     WHERE retired_at IS NULL AND timeline_key IS NOT NULL;
-CREATE INDEX revisions_at ON revisions(id, claim_id);
+-- Autocomplete by id over the claims still listed, covering as 0004's index does
+-- (retired_at is in it only so that SQLite reads nothing else).
+CREATE INDEX claims_live_ids ON claims(id, statement, retired_at) WHERE retired_at IS NULL;
 
 -- Topic edits keep a history as claims do (no versions: topics are edited rarely, whole).
 CREATE TABLE topic_revisions (

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from briefing.editorial_corrections import CorrectionsDesk
 from briefing.errors import InvalidInput, NotFound
 from briefing.import_plan import plan_import
 from briefing.integrity import Breach, claim_breaches, successor_breach
@@ -22,8 +23,6 @@ from briefing.models import (
     ActorKind,
     Claim,
     ClaimDraft,
-    Correction,
-    CorrectionStatus,
     Editor,
     EventDate,
     Figure,
@@ -82,7 +81,7 @@ def _source_for(url: str) -> Source:
     return Source(outlet=host[:100], url=url)
 
 
-class Desk:
+class Desk(CorrectionsDesk):
     def __init__(self, store: Store) -> None:
         self.store = store
 
@@ -300,30 +299,6 @@ class Desk:
             based_on=based_on,
         )
 
-    @refusals
-    async def suggest(
-        self, claim_id: str | None, text: str, source_url: str | None, author: Editor
-    ) -> Correction:
-        url = given(web_url, source_url)
-        return await self.store.suggest(
-            claim_key(claim_id) if claim_id else None, text, url, author
-        )
-
-    @refusals
-    async def settle(
-        self,
-        correction_id: int,
-        status: CorrectionStatus,
-        editor: Editor,
-        *,
-        reason: str | None = None,
-    ) -> Correction:
-        return await self.store.settle(correction_id, status, editor, reason=reason_text(reason))
-
-    async def claim(self, claim_id: str) -> Claim:
-        """The claim as stored now (not a cached answer: editors act on the latest)."""
-        return await self.store.get_claim(claim_key(claim_id))
-
     async def breaches(self) -> list[Breach]:
         """Every integrity rule the stored claims break (claims stored before a rule, or by
         another program): an edit of such a claim must mend it."""
@@ -339,15 +314,6 @@ class Desk:
                     found.append(breach)
             seq = batch[-1][0]
         return found
-
-    async def claim_or_none(self, claim_id: str | None) -> Claim | None:
-        try:
-            return await self.claim(claim_id) if claim_id else None
-        except NotFound:
-            return None
-
-    async def correction(self, correction_id: int) -> Correction:
-        return await self.store.correction(correction_id)
 
     async def history(self, claim_id: str) -> list[Revision]:
         return await self.store.history(claim_key(claim_id))
@@ -366,16 +332,6 @@ class Desk:
         """Parties on record whose name contains what was typed (autocomplete)."""
         wanted = typed.strip().casefold()
         return [a.name for a in await self.store.actors() if wanted in a.name.casefold()][:limit]
-
-    async def queue_entry(self, at: int) -> tuple[Correction | None, Claim | None, int, int]:
-        """The open suggestion at position `at` (oldest first, wrapping round to the first),
-        its claim, that position, and how many are open."""
-        total = await self.store.open_count()
-        at = at % total if total else 0
-        found = await self.store.open_corrections(limit=1, offset=at)
-        correction = found[0] if found else None
-        claim = await self.claim_or_none(correction.claim_id) if correction else None
-        return correction, claim, at, total
 
     @refusals
     async def export_file(self, fmt: str) -> tuple[str, bytes, int]:

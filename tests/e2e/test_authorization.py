@@ -248,7 +248,7 @@ async def test_editor_forms_refuse_outsiders_then_save_for_the_editor(room: News
     fields = inputs(form)
     values = {
         fields["Id (lowercase-words-with-dashes)"]: "outsiders-claim",
-        fields["Statement (as Observers asserts it)"]: "Observers say the troops rotated.",
+        fields["Statement (as the party asserts it)"]: "Observers say the troops rotated.",
     }
     await forms_refuse_outsiders(room, form, values, "the add form")
     saved = await room.emu.submit_modal(user=room.editor, modal=form, values=values)

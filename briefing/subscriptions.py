@@ -7,6 +7,7 @@ A subscription says where and when a channel gets its digest; the ledger has one
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -20,9 +21,14 @@ DeliveryState = Literal["pending", "sent", "skipped", "failed"]
 MAX_TOPICS = 10
 
 
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())  # reads the whole database: once
+
+
 def zone(name: str) -> ZoneInfo:
     """An IANA time zone by name; ValueError for anything else (no local-time guessing)."""
-    if name not in available_timezones():
+    if name not in _zone_names():
         raise ValueError(f"`{name[:60]}` is not an IANA time zone name (such as Europe/Kyiv)")
     try:
         return ZoneInfo(name)

@@ -1,0 +1,105 @@
+"""Digest jobs on APScheduler 3.11: one job per subscription, rebuilt from the store at
+start-up and changed when admins change subscriptions. What a job does (deliver one slot)
+is given by the caller, so the core knows nothing of Discord.
+
+A job only says "this subscription may be due"; the slot itself comes from `schedule.due`,
+which also sorts out downtime (the latest missed slot within its grace, once; older ones
+skipped), and the store's ledger makes sure a slot is posted once whoever asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from briefing.schedule import SlotTrigger, due, grace
+from briefing.subscriptions import Subscription
+
+log = logging.getLogger(__name__)
+
+# Deliver one subscription's slot; `skipped` are older missed slots, for the log and ledger.
+Deliver = Callable[[int, dt.datetime, list[dt.datetime]], Awaitable[None]]
+# The newest slot already handled for a subscription (from the ledger), or None.
+LastSlot = Callable[[int], Awaitable[dt.datetime | None]]
+
+
+def job_id(subscription_id: int) -> str:
+    return f"digest:{subscription_id}"
+
+
+class DigestScheduler:
+    def __init__(
+        self,
+        deliver: Deliver,
+        last_slot: LastSlot,
+        *,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self._deliver = deliver
+        self._last_slot = last_slot
+        self._clock = clock
+        self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
+
+    def start(self, subscriptions: Iterable[Subscription]) -> None:
+        """Jobs for every active subscription; call on the bot's running loop."""
+        for subscription in subscriptions:
+            self.put(subscription)
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def put(self, subscription: Subscription) -> None:
+        """Add or replace the subscription's job (a paused one has none)."""
+        jid = job_id(subscription.id)
+        if subscription.state != "active":
+            self.remove(subscription.id)
+            return
+        self.scheduler.add_job(
+            self.run,
+            SlotTrigger(subscription.schedule),
+            args=(subscription,),
+            id=jid,
+            replace_existing=True,
+            coalesce=True,  # a run of missed times is one call; `due` picks the slot
+            max_instances=1,
+            misfire_grace_time=int(grace(subscription.schedule).total_seconds()),
+        )
+
+    def remove(self, subscription_id: int) -> None:
+        if self.scheduler.get_job(job_id(subscription_id)) is not None:
+            self.scheduler.remove_job(job_id(subscription_id))
+
+    def next_run(self, subscription_id: int) -> dt.datetime | None:
+        job = self.scheduler.get_job(job_id(subscription_id))
+        return job.next_run_time if job is not None else None
+
+    async def run(self, subscription: Subscription) -> None:
+        """Deliver whatever slot is due now: the job's own, or after downtime the latest
+        one still within its grace (this is also called once per subscription at start-up)."""
+        last = await self._last_slot(subscription.id)
+        slot, skipped = due(subscription.schedule, self._clock(), last)
+        if skipped:
+            log.info(
+                "subscription %s: %d missed slot(s) skipped (%s … %s)",
+                subscription.id,
+                len(skipped),
+                skipped[0].isoformat(),
+                skipped[-1].isoformat(),
+            )
+        if slot is None:
+            return
+        try:
+            await self._deliver(subscription.id, slot, skipped)
+        except Exception:  # one channel's failure never stops the others' jobs
+            log.exception("subscription %s: delivering %s failed", subscription.id, slot)
+
+    async def catch_up(self, subscriptions: Iterable[Subscription]) -> None:
+        """After a restart: each active subscription's missed slot, if one is still due."""
+        for subscription in subscriptions:
+            if subscription.state == "active":
+                await self.run(subscription)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from briefing.store.claim_changes import ClaimChanges
 from briefing.store.corrections import Corrections
+from briefing.store.digests import Digests
 from briefing.store.imports import Imports
 from briefing.store.meta import Meta
 from briefing.store.revisions import Revisions
@@ -21,5 +22,5 @@ from briefing.store.topics import Topics
 __all__ = ["SearchHits", "Store"]
 
 
-class Store(Topics, ClaimChanges, Revisions, Corrections, Search, Meta, Imports):
+class Store(Topics, ClaimChanges, Revisions, Corrections, Digests, Search, Meta, Imports):
     """A process's database. `await Store.open(path)`; `await store.close()` when done."""

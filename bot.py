@@ -28,6 +28,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from briefing.answers import AnswerCache
+from briefing.digesting import DigestDesk
 from briefing.editorial import Desk
 from briefing.errors import BriefingError, SettingsError
 from briefing.seed import read_seed
@@ -40,7 +41,7 @@ from cogs._views import PageButton
 
 log = logging.getLogger("briefing")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.briefings", "cogs.facts", "cogs.health")
+EXTENSIONS: tuple[str, ...] = ("cogs.briefings", "cogs.facts", "cogs.digests", "cogs.health")
 TREE_HASH_KEY = "command_tree_sha256:{app}"
 # How soon after a change (by an editor here, or another process) the common answers are
 # rendered again, before anyone asks.
@@ -77,6 +78,7 @@ class BriefingBot(commands.Bot):
         self._store: Store | None = None
         self._answers: BotAnswers | None = None
         self._desk: Desk | None = None
+        self._digests: DigestDesk | None = None
         self._keep_warm: asyncio.Task[None] | None = None
         self._checked: asyncio.Task[None] | None = None
 
@@ -98,10 +100,17 @@ class BriefingBot(commands.Bot):
             raise RuntimeError("the desk is set up in setup_hook")
         return self._desk
 
+    @property
+    def digests(self) -> DigestDesk:
+        if self._digests is None:
+            raise RuntimeError("the digest desk is set up in setup_hook")
+        return self._digests
+
     def use_store(self, store: Store) -> None:
         self._store = store
         self._answers = AnswerCache(store, ForDiscord())
         self._desk = Desk(store)
+        self._digests = DigestDesk(store)
 
     async def claims_stored(self) -> int:
         return await self.store.claim_count()

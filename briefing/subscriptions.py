@@ -22,13 +22,13 @@ MAX_TOPICS = 10
 
 
 @functools.cache
-def _zone_names() -> frozenset[str]:
+def zone_names() -> frozenset[str]:
     return frozenset(available_timezones())  # reads the whole database: once
 
 
 def zone(name: str) -> ZoneInfo:
     """An IANA time zone by name; ValueError for anything else (no local-time guessing)."""
-    if name not in _zone_names():
+    if name not in zone_names():
         raise ValueError(f"`{name[:60]}` is not an IANA time zone name (such as Europe/Kyiv)")
     try:
         return ZoneInfo(name)

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from briefing.answers import AnswerCache
+from briefing.digesting import DigestDesk
 from briefing.editorial import Desk
 from briefing.settings import Settings
 from cogs._reply import Reply
@@ -28,6 +29,9 @@ class Briefed(Protocol):
 
     @property
     def desk(self) -> Desk: ...
+
+    @property
+    def digests(self) -> DigestDesk: ...
 
     async def is_owner(self, user: discord.abc.User, /) -> bool: ...
 

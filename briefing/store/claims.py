@@ -116,6 +116,22 @@ class Claims(Database):
         )
         return [(r["seq"], to_claim(r)) for r in rows]
 
+    async def stale_claims(
+        self, before: dt.datetime, *, topics: Sequence[str] = (), limit: int
+    ) -> list[Claim]:
+        """Listed claims last verified before `before` (or never), least recently first."""
+        where = ["c.retired_at IS NULL", "(c.reviewed_at IS NULL OR c.reviewed_at < ?)"]
+        params: list[Any] = [before.astimezone(dt.UTC).isoformat()]
+        if topics:
+            where.append(f"c.topic IN ({','.join('?' * len(topics))})")
+            params += list(topics)
+        rows = await self._scan(
+            f"SELECT c.* FROM claims c WHERE {' AND '.join(where)} "
+            "ORDER BY coalesce(c.reviewed_at, ''), c.id LIMIT ?",
+            [*params, limit],
+        )
+        return [to_claim(r) for r in rows]
+
     async def successors(self) -> tuple[dict[str, str | None], list[str]]:
         """Every claim's successor (or None), and the ids of retired claims."""
         rows = await self._scan("SELECT id, superseded_by, retired_at FROM claims")

@@ -89,10 +89,12 @@ def text_of(result: Any) -> str:
 
 
 @asynccontextmanager
-async def newsroom(tmp_path: Path, **env: str) -> AsyncIterator[Newsroom]:
+async def newsroom(
+    tmp_path: Path, *, channels: tuple[ChannelSpec, ...] = (), **env: str
+) -> AsyncIterator[Newsroom]:
     home = GuildSpec(
         name="Newsroom",
-        channels=[ChannelSpec(name="general"), ChannelSpec(name="editors")],
+        channels=[ChannelSpec(name="general"), ChannelSpec(name="editors"), *channels],
         roles=[RoleSpec(name="editor", permissions=MANAGE_MESSAGES)],
     )
     elsewhere = GuildSpec(name="Elsewhere", channels=[ChannelSpec(name="general")])

@@ -1,0 +1,273 @@
+"""/digest: server admins subscribe channels to digests; and the posting of them.
+
+Who: Manage Server, hidden by `default_permissions` and checked again on every call. When:
+`briefing.scheduler` (APScheduler), jobs rebuilt from the store when the cog loads. What:
+`briefing.digesting`. Posting: paced below Discord's global rate, each request under a
+timeout and retried on 5xx; a 403 or 404 pauses the subscription with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import socket
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from briefing.digesting import DigestDesk, schedule_of, topics_of
+from briefing.pacing import DIGEST_RATE, Pace, retrying
+from briefing.render.cards import Card, clip
+from briefing.render.digest import digest_messages
+from briefing.render.words import timestamp
+from briefing.scheduler import DigestScheduler
+from briefing.subscriptions import Frequency, slot_nonce, zone_names
+from cogs._bot import Choices, briefed
+from cogs._desk import private
+from cogs._embeds import to_embed
+
+log = logging.getLogger(__name__)
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+NEEDED = ("view_channel", "send_messages", "embed_links")
+
+
+def _retryable(exc: BaseException) -> bool:
+    return isinstance(exc, discord.DiscordServerError | aiohttp.ClientError)
+
+
+class NotAnAdmin(app_commands.CheckFailure):
+    pass
+
+
+class ChannelGone(Exception):
+    """The subscribed channel cannot take posts any more."""
+
+
+def _pause_reason(exc: BaseException) -> str:
+    if isinstance(exc, discord.HTTPException):
+        return f"{exc.status} {clip(exc.text or type(exc).__name__, 120)}"
+    return str(exc)
+
+
+@app_commands.guild_only()
+@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+@app_commands.allowed_installs(guilds=True, users=False)  # a member's own install has no server
+@app_commands.default_permissions(manage_guild=True)
+class Digests(commands.GroupCog, group_name="digest", group_description="Scheduled digests"):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.desk: DigestDesk = briefed(bot).digests
+        self.pace = Pace(DIGEST_RATE)
+        self.scheduler = DigestScheduler(self.deliver, self.desk.last_handled_slot)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        subscriptions = await self.desk.subscriptions()
+        self.scheduler.start(subscriptions)
+        self._catching_up = asyncio.create_task(self._catch_up(subscriptions))
+
+    async def _catch_up(self, subscriptions: list[Any]) -> None:
+        await self.bot.wait_until_ready()
+        await self.scheduler.catch_up(subscriptions)
+
+    async def cog_unload(self) -> None:
+        self._catching_up.cancel()
+        self.scheduler.shutdown()
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.type is not discord.InteractionType.autocomplete:
+            if interaction.guild_id is None or not interaction.permissions.manage_guild:
+                raise NotAnAdmin("Only members with Manage Server can manage digests here.")
+        return True
+
+    # -- posting ------------------------------------------------------------------------
+
+    async def deliver(self, subscription_id: int, slot: dt.datetime, skipped: list[Any]) -> None:
+        """Post one slot's digest, once: claimed in the ledger first, recorded after."""
+        for old in skipped:
+            await self.desk.skipped(subscription_id, old, "missed while the bot was down")
+        if await self.desk.claim_slot(subscription_id, slot, owner=OWNER) is None:
+            return  # already posted, or being posted by another process
+        subscription = await self.desk.subscription_by_id(subscription_id)
+        if subscription is None or subscription.state != "active":
+            await self.desk.skipped(subscription_id, slot, "unsubscribed or paused")
+            return
+        digest, marker = await self.desk.digest(subscription, dt.datetime.now(dt.UTC))
+        if subscription.only_when_changed and not digest.has_changes:
+            await self.desk.skipped(subscription_id, slot, "nothing changed")
+            return
+        messages = await self._messages(digest, slot)
+        try:
+            ids = await self._post(subscription.channel_id, subscription_id, slot, messages)
+        except (discord.Forbidden, discord.NotFound, ChannelGone) as exc:
+            reason = _pause_reason(exc)
+            await self.desk.failed(subscription_id, slot, reason)
+            await self.desk.pause(subscription_id, reason)
+            self.scheduler.remove(subscription_id)
+            await self._tell_editors(subscription.channel_id, reason)
+            return
+        except Exception as exc:
+            await self.desk.failed(subscription_id, slot, repr(exc)[:500])
+            raise
+        await self.desk.delivered(subscription_id, slot, ids, marker)
+
+    async def _messages(self, digest: Any, slot: dt.datetime) -> list[list[Card]]:
+        title = f"Briefing digest · {slot:%d %B %Y, %H:%M} UTC"
+        return digest_messages(digest, title=title, topic_titles=await self.desk.topic_titles())
+
+    async def _post(
+        self, channel_id: int, subscription_id: int, slot: dt.datetime, messages: list[list[Card]]
+    ) -> list[int]:
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
+            channel = await retrying(
+                lambda: self.bot.fetch_channel(channel_id), retryable=_retryable
+            )
+        if not isinstance(channel, discord.abc.Messageable):
+            raise ChannelGone("the channel no longer takes messages")
+        ids = []
+        for part, cards in enumerate(messages):
+            embeds = [to_embed(c) for c in cards]
+            nonce = slot_nonce(subscription_id, slot, part)
+
+            async def send(embeds: list[discord.Embed] = embeds, nonce: str = nonce) -> Any:
+                await self.pace.wait()
+                return await channel.send(embeds=embeds, nonce=nonce)
+
+            message = await retrying(send, retryable=_retryable)
+            ids.append(message.id)
+        return ids
+
+    async def _tell_editors(self, channel_id: int, reason: str) -> None:
+        editors = briefed(self.bot).settings.editor_channel_id
+        if editors is None:
+            return
+        try:
+            target = self.bot.get_channel(editors) or await self.bot.fetch_channel(editors)
+            if isinstance(target, discord.abc.Messageable):
+                await target.send(
+                    f"Digests to <#{channel_id}> are paused: {reason}. A server admin can "
+                    "subscribe the channel again once the bot can post there."
+                )
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("could not report a paused digest to the editors: %r", exc)
+
+    # -- commands -----------------------------------------------------------------------
+
+    async def zones(self, interaction: discord.Interaction, current: str) -> Choices:
+        typed = current.strip().lower()
+        names = sorted(n for n in zone_names() if typed in n.lower())
+        return [app_commands.Choice(name=n, value=n) for n in names[:25]]
+
+    @app_commands.command(name="subscribe", description="Post digests in a channel")
+    @app_commands.describe(
+        channel="Where to post",
+        frequency="How often (default: daily)",
+        time="Local time HH:MM (default 09:00; weekly: Mondays)",
+        timezone="IANA time zone, e.g. Europe/Kyiv (default UTC)",
+        topics="Only these topics, e.g. troops, kursk (default: all)",
+        only_when_changed="Skip a digest when nothing changed",
+    )
+    @app_commands.autocomplete(timezone=zones)
+    async def subscribe(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        frequency: Frequency = "daily",
+        time: app_commands.Range[str, 1, 5] = "09:00",
+        timezone: app_commands.Range[str, 1, 60] = "UTC",
+        topics: app_commands.Range[str, 1, 200] | None = None,
+        only_when_changed: bool = False,
+    ) -> None:
+        if channel.guild.id != interaction.guild_id:
+            raise NotAnAdmin("That channel is in another server.")
+        schedule = schedule_of(frequency, time, timezone)
+        me = channel.guild.me
+        missing = [p for p in NEEDED if not getattr(channel.permissions_for(me), p)]
+        if missing:
+            names = ", ".join(p.replace("_", " ").title() for p in missing)
+            raise NotAnAdmin(f"The bot cannot post digests in {channel.mention}: it needs {names}.")
+        subscription = await self.desk.subscribe(
+            channel.guild.id,
+            channel.id,
+            schedule,
+            topics=topics_of(topics),
+            only_when_changed=only_when_changed,
+            by=interaction.user.id,
+        )
+        self.scheduler.put(subscription)
+        next_run = self.scheduler.next_run(subscription.id)
+        when = timestamp(next_run, "f") if next_run else "not scheduled"
+        await private(
+            interaction,
+            Card(
+                title="Digests subscribed",
+                description=f"{channel.mention}: {frequency} at {time} {timezone}; "
+                f"the next at {when}.",
+            ),
+        )
+
+    @app_commands.command(name="unsubscribe", description="Stop a channel's digests")
+    async def unsubscribe(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        subscription = await self.desk.subscription(channel.id)
+        if subscription is None or subscription.guild_id != interaction.guild_id:
+            raise NotAnAdmin(f"{channel.mention} has no digest subscription.")
+        await self.desk.unsubscribe(channel.id)
+        self.scheduler.remove(subscription.id)
+        await private(interaction, Card(title="Unsubscribed", description=channel.mention))
+
+    @app_commands.command(name="list", description="This server's digest subscriptions")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        lines = []
+        for s in await self.desk.subscriptions(interaction.guild_id):
+            next_run = self.scheduler.next_run(s.id)
+            last = await self.desk.last_delivery(s.id)
+            line = f"<#{s.channel_id}>: {s.schedule.frequency} at {s.schedule.at:%H:%M} "
+            line += f"{s.schedule.timezone}"
+            line += f" · next {timestamp(next_run, 'R')}" if next_run else ""
+            line += f" · last {timestamp(last.slot, 'R')}" if last else " · none sent yet"
+            if s.state == "paused":
+                line += f" · **paused**: {clip(s.pause_reason or '', 200)}"
+            lines.append(line)
+        text = "\n".join(lines) or "No channel here gets digests. Use `/digest subscribe`."
+        await private(interaction, Card(title="Digest subscriptions", description=text))
+
+    @app_commands.command(name="preview", description="Exactly what a channel's digest says now")
+    async def preview(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        target = channel or interaction.channel
+        subscription = await self.desk.subscription(target.id) if target else None
+        if subscription is None:
+            raise NotAnAdmin("That channel has no digest subscription: subscribe it first.")
+        now = dt.datetime.now(dt.UTC)
+        digest, _ = await self.desk.digest(subscription, now)
+        messages = await self._messages(digest, now)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        for cards in messages:
+            await interaction.followup.send(embeds=[to_embed(c) for c in cards], ephemeral=True)
+
+    @app_commands.command(name="send-now", description="Post a channel's digest now")
+    async def send_now(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        subscription = await self.desk.subscription(channel.id)
+        if subscription is None or subscription.guild_id != interaction.guild_id:
+            raise NotAnAdmin(f"{channel.mention} has no digest subscription.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        slot = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+        await self.deliver(subscription.id, slot, [])
+        delivery = await self.desk.delivery(subscription.id, slot)
+        state = delivery.state if delivery else "not sent"
+        await private(interaction, Card(title="Digest", description=f"{channel.mention}: {state}."))
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Digests(bot))

@@ -87,3 +87,41 @@ async def test_a_channel_that_turns_403_is_paused_and_reported(room: Newsroom) -
     requests = len(emu.requests_to("POST", rf"/channels/{general.id}/messages"))
     await room.run("digest send-now", admin, channel=general)
     assert len(emu.requests_to("POST", rf"/channels/{general.id}/messages")) == requests
+
+
+async def test_server_errors_and_rate_limits_still_post_exactly_once(room: Newsroom) -> None:
+    admin = room.emu.add_member(room.home.id, "adam", permissions=MANAGE_GUILD)
+    general = room.home.channel("general")
+    await room.run("digest subscribe", admin, channel=general)
+    path = rf"/channels/{general.id}/messages$"
+    room.emu.faults.status(503, method="POST", path=path, times=1)  # discord.py: no retry
+    room.emu.faults.status(500, method="POST", path=path, times=1)  # discord.py retries
+    room.emu.faults.ratelimit(method="POST", path=path, times=1, retry_after=0.2)
+    room.emu.faults.drop(method="POST", path=path, times=1)
+    sent = await room.run("digest send-now", admin, channel=general)
+    assert "sent" in text_of(sent), text_of(sent)
+    assert len(posts(room, general.id)) == 1
+    assert len(room.emu.requests_to("POST", path)) >= 5  # every fault was met and got past
+
+
+async def test_preview_is_private_and_posts_nothing(room: Newsroom) -> None:
+    admin = room.emu.add_member(room.home.id, "adam", permissions=MANAGE_GUILD)
+    general = room.home.channel("general")
+    await room.run("digest subscribe", admin, channel=general, topics="kursk")
+    preview = await room.run("digest preview", admin, channel=general)
+    shown = preview.followups or [preview.message]
+    assert all(m["flags"] & 64 for m in shown)
+    text = "\n".join(
+        e.get("title", "")
+        + e.get("description", "")
+        + "".join(f["value"] for f in e.get("fields", []))
+        for m in shown
+        for e in m.get("embeds", [])
+    )
+    assert "Russian forces have recaptured the Kursk region" in text
+    assert "10,000 to 12,000" not in text  # a troops claim: not in this channel's topics
+    assert posts(room, general.id) == []
+    unsubscribed = await room.run("digest unsubscribe", admin, channel=general)
+    assert "Unsubscribed" in text_of(unsubscribed)
+    listed = await room.run("digest list", admin)
+    assert "No channel here gets digests" in text_of(listed)

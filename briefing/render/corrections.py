@@ -4,7 +4,14 @@ tells the member what became of theirs."""
 from __future__ import annotations
 
 from briefing.models import Claim, Correction
-from briefing.render.cards import CONTENT_MAX, Card, CardField, clip, escape_markdown
+from briefing.render.cards import (
+    CONTENT_MAX,
+    FIELD_VALUE_MAX,
+    Card,
+    CardField,
+    clip,
+    escape_markdown,
+)
 from briefing.render.words import timestamp
 
 
@@ -14,15 +21,19 @@ def correction_card(
     """One suggestion with the claim it is about; `place`/`total` when shown in the queue."""
     about = f"`{correction.claim_id}`" if correction.claim_id else "the briefing in general"
     fields = [
-        CardField("What is wrong, says the member", escape_markdown(clip(correction.text, 1000)))
+        # Clipped after escaping: escapes lengthen the text.
+        CardField(
+            "What is wrong, says the member",
+            clip(escape_markdown(correction.text), FIELD_VALUE_MAX),
+        )
     ]
     if correction.source_url:
-        fields.append(CardField("Their source", clip(correction.source_url, 1024)))
+        fields.append(CardField("Their source", clip(correction.source_url, FIELD_VALUE_MAX)))
     if claim is not None:
         fields.append(
             CardField(
                 f"The claim now (version {claim.version}, {claim.status})",
-                escape_markdown(clip(claim.statement, 1000)),
+                clip(escape_markdown(claim.statement), FIELD_VALUE_MAX),
             )
         )
     footer = f"Suggestion #{correction.id}"

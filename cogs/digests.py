@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import os
 import socket
-from typing import Any
+from typing import Any, Literal, get_args
 
 import aiohttp
 import discord
@@ -34,6 +34,8 @@ from cogs._embeds import to_embed
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
 NEEDED = ("view_channel", "send_messages", "embed_links")
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -168,10 +170,11 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
     @app_commands.describe(
         channel="Where to post",
         frequency="How often (default: daily)",
-        time="Local time HH:MM (default 09:00; weekly: Mondays)",
+        time="Local time HH:MM (default 09:00)",
         timezone="IANA time zone, e.g. Europe/Kyiv (default UTC)",
         topics="Only these topics, e.g. troops, kursk (default: all)",
         only_when_changed="Skip a digest when nothing changed",
+        weekday="For weekly digests: the day (default Monday)",
     )
     @app_commands.autocomplete(timezone=zones)
     async def subscribe(
@@ -183,10 +186,11 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
         timezone: app_commands.Range[str, 1, 60] = "UTC",
         topics: app_commands.Range[str, 1, 200] | None = None,
         only_when_changed: bool = False,
+        weekday: Weekday = "monday",
     ) -> None:
         if channel.guild.id != interaction.guild_id:
             raise NotAnAdmin("That channel is in another server.")
-        schedule = schedule_of(frequency, time, timezone)
+        schedule = schedule_of(frequency, time, timezone, WEEKDAYS.index(weekday))
         me = channel.guild.me
         missing = [p for p in NEEDED if not getattr(channel.permissions_for(me), p)]
         if missing:
@@ -229,7 +233,8 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
         for s in await self.desk.subscriptions(interaction.guild_id):
             next_run = self.scheduler.next_run(s.id)
             last = await self.desk.last_delivery(s.id)
-            line = f"<#{s.channel_id}>: {s.schedule.frequency} at {s.schedule.at:%H:%M} "
+            day = f" on {WEEKDAYS[s.schedule.weekday]}s" if s.schedule.frequency == "weekly" else ""
+            line = f"<#{s.channel_id}>: {s.schedule.frequency}{day} at {s.schedule.at:%H:%M} "
             line += f"{s.schedule.timezone}"
             line += f" · next {timestamp(next_run, 'R')}" if next_run else ""
             line += f" · last {timestamp(last.slot, 'R')}" if last else " · none sent yet"

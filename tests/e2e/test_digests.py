@@ -125,3 +125,11 @@ async def test_preview_is_private_and_posts_nothing(room: Newsroom) -> None:
     assert "Unsubscribed" in text_of(unsubscribed)
     listed = await room.run("digest list", admin)
     assert "No channel here gets digests" in text_of(listed)
+
+
+async def test_weekly_on_a_chosen_day(room: Newsroom) -> None:
+    admin = room.emu.add_member(room.home.id, "adam", permissions=MANAGE_GUILD)
+    general = room.home.channel("general")
+    await room.run("digest subscribe", admin, channel=general, frequency="weekly", weekday="friday")
+    listed = await room.run("digest list", admin)
+    assert f"<#{general.id}>: weekly on fridays at 09:00 UTC" in text_of(listed)

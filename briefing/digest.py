@@ -112,9 +112,8 @@ def stale_claims(
 
 def disputed_entry(claim: Claim) -> DisputedEntry:
     disputers = tuple(claim.who(*DISPUTER_KINDS))
-    dates = [s.date for s in disputers if s.date is not None]
-    since = min(dates, key=lambda d: d.value) if dates else None
-    return DisputedEntry(claim, tuple(claim.who(*CLAIMANT_KINDS)), disputers, since)
+    claimants = tuple(claim.who(*CLAIMANT_KINDS))
+    return DisputedEntry(claim, claimants, disputers, claim.disputed_since())
 
 
 def _pair(change: Any) -> TypeGuard[list[Any] | tuple[Any, ...]]:

@@ -217,6 +217,11 @@ class ClaimDraft(_Frozen):
     def who(self, *kinds: StanceKind) -> list[Stance]:
         return [s for s in self.stances if s.stance in kinds]
 
+    def disputed_since(self) -> EventDate | None:
+        """The earliest dated denial or dispute: how long the claim has been contested."""
+        dates = [s.date for s in self.who("disputes", "denies") if s.date]
+        return min(dates, key=lambda d: d.value) if dates else None
+
     def editable(self) -> dict[str, Any]:
         """The editable fields (a `Claim` carries bookkeeping besides)."""
         return {name: getattr(self, name) for name in ClaimDraft.model_fields}

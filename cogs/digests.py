@@ -26,7 +26,7 @@ from briefing.render.cards import Card, clip
 from briefing.render.digest import digest_messages
 from briefing.render.words import timestamp
 from briefing.scheduler import DigestScheduler
-from briefing.subscriptions import Frequency, slot_nonce, zone_names
+from briefing.subscriptions import Frequency, Subscription, slot_nonce, zone_names
 from cogs._bot import Choices, briefed
 from cogs._desk import private
 from cogs._embeds import to_embed
@@ -216,13 +216,20 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
             ),
         )
 
+    async def _subscribed(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> Subscription:
+        """The channel's subscription, if it is one of this server's."""
+        subscription = await self.desk.subscription(channel.id)
+        if subscription is None or subscription.guild_id != interaction.guild_id:
+            raise NotAnAdmin(f"{channel.mention} has no digest subscription.")
+        return subscription
+
     @app_commands.command(name="unsubscribe", description="Stop a channel's digests")
     async def unsubscribe(
         self, interaction: discord.Interaction, channel: discord.TextChannel
     ) -> None:
-        subscription = await self.desk.subscription(channel.id)
-        if subscription is None or subscription.guild_id != interaction.guild_id:
-            raise NotAnAdmin(f"{channel.mention} has no digest subscription.")
+        subscription = await self._subscribed(interaction, channel)
         await self.desk.unsubscribe(channel.id)
         self.scheduler.remove(subscription.id)
         await private(interaction, Card(title="Unsubscribed", description=channel.mention))
@@ -263,9 +270,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
     async def send_now(
         self, interaction: discord.Interaction, channel: discord.TextChannel
     ) -> None:
-        subscription = await self.desk.subscription(channel.id)
-        if subscription is None or subscription.guild_id != interaction.guild_id:
-            raise NotAnAdmin(f"{channel.mention} has no digest subscription.")
+        subscription = await self._subscribed(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         slot = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
         await self.deliver(subscription.id, slot, [])

@@ -20,7 +20,6 @@ from briefing.render.words import (
     STANCE_ORDER,
     VERB,
     actor_text,
-    disputed_since,
     source_text,
     status_word,
     timestamp,
@@ -64,7 +63,7 @@ def claim_card(claim: Claim, topic: Topic | None = None) -> Card:
         facts.append(CardField("Figure", escape_markdown(claim.figure.text()), inline=True))
     if claim.event_date:
         facts.append(CardField("When", when(claim.event_date, relative=True), inline=True))
-    if since := disputed_since(claim):
+    if since := claim.disputed_since():
         facts.append(CardField("Disputed since", when(since), inline=True))
     if claim.sources:
         sources = "\n".join(source_text(s) for s in claim.sources)

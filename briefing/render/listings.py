@@ -13,7 +13,6 @@ from briefing.models import Claim, StanceKind, Status, Topic
 from briefing.render.cards import FIELD_VALUE_MAX, Card, CardField, Layout, clip, escape_markdown
 from briefing.render.words import (
     BADGE,
-    disputed_since,
     ordered_stances,
     source_text,
     stance_line,
@@ -64,7 +63,7 @@ def _closing_lines(claim: Claim, limit: int, *, linked: bool, with_since: bool) 
         return _closing_lines(claim, limit, linked=False, with_since=with_since)
     if facts:
         lines.append(clip(" · ".join(facts), cap))
-    if with_since and (since := disputed_since(claim)):
+    if with_since and (since := claim.disputed_since()):
         lines.append(f"**Disputed since** {when(since)}")
     return lines
 

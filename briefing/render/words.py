@@ -105,12 +105,6 @@ def ordered_stances(claim: Claim) -> list[Stance]:
     return sorted(claim.stances, key=lambda s: STANCE_ORDER.index(s.stance))
 
 
-def disputed_since(claim: Claim) -> EventDate | None:
-    """The earliest dated denial or dispute: how long the claim has been contested."""
-    dates = [s.date for s in claim.who("disputes", "denies") if s.date]
-    return min(dates, key=lambda d: d.value) if dates else None
-
-
 def autocomplete_label(claim_id: str, statement: str) -> str:
     """An autocomplete choice name (≤ 100 characters): the id, then the statement."""
     return clip(f"{claim_id} — {statement}", 100)

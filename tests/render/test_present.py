@@ -44,7 +44,7 @@ from briefing.render.listings import (
     timeline_page,
     topic_page,
 )
-from briefing.render.words import autocomplete_label, disputed_since, status_word, when
+from briefing.render.words import autocomplete_label, status_word, when
 from briefing.store import Store
 from tests.render.strategies import (
     FIELD_VALUE_MAX,
@@ -152,7 +152,7 @@ async def test_seed_disputed_answers_fit(seeded: Store) -> None:
         for page in pages:
             for field in page.card.fields:
                 claim = await seeded.get_claim(field.name.rsplit(" · ", 1)[1])
-                if since := disputed_since(claim):
+                if since := claim.disputed_since():
                     assert f"**Disputed since** {when(since)}" in field.value
 
 
@@ -326,7 +326,7 @@ def test_claim_field_stays_within_its_limit(claim: Claim, limit: int, with_since
     assert field.name == f"{status_word(claim.status)} · {claim.id}"
     (sent,) = assert_fits(Card(fields=(field,)))["fields"]
     assert sent["value"] == field.value.strip()
-    since = disputed_since(claim)
+    since = claim.disputed_since()
     assert ("**Disputed since**" in field.value) == (with_since and since is not None)
     if with_since and since:
         assert field.value.endswith(f"**Disputed since** {when(since)}")
@@ -368,7 +368,7 @@ def test_disputed_pages_fit_and_show_each_claim_once(
         assert f"{len(claims_)} claim(s)" in cards[0].description
     for card, listing in zip(cards, chunks, strict=True):
         for field, claim in zip(card.fields, listing.claims, strict=True):
-            since = disputed_since(claim)
+            since = claim.disputed_since()
             assert ("**Disputed since**" in field.value) == (since is not None)
 
 

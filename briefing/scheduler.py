@@ -4,30 +4,39 @@ is given by the caller, so the core knows nothing of Discord.
 
 A job only says "this subscription may be due"; the slot itself comes from `schedule.due`,
 which also sorts out downtime (the latest missed slot within its grace, once; older ones
-skipped), and the store's ledger makes sure a slot is posted once whoever asks.
+skipped), and the store's ledger makes sure a slot is posted once whoever asks. A slot that
+failed, or that another process holds, is looked at again once (`retry:` jobs) when the
+delivery says so, if that is still within the slot's grace.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 
+from briefing.digesting import Result
 from briefing.schedule import SlotTrigger, due, grace
 from briefing.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 
 # Deliver one subscription's slot; `skipped` are older missed slots, for the log and ledger.
-Deliver = Callable[[int, dt.datetime, list[dt.datetime]], Awaitable[None]]
+Deliver = Callable[[int, dt.datetime, list[dt.datetime]], Awaitable[Result]]
 # The newest slot already handled for a subscription (from the ledger), or None.
 LastSlot = Callable[[int], Awaitable[dt.datetime | None]]
 
 
 def job_id(subscription_id: int) -> str:
     return f"digest:{subscription_id}"
+
+
+def retry_id(subscription_id: int) -> str:
+    return f"retry:{subscription_id}"
 
 
 class DigestScheduler:
@@ -54,10 +63,11 @@ class DigestScheduler:
             self.scheduler.shutdown(wait=False)
 
     def put(self, subscription: Subscription) -> None:
-        """Add or replace the subscription's job (a paused one has none)."""
+        """Add or replace the subscription's job (a paused one has none); a retry pending
+        for its old schedule is dropped."""
         jid = job_id(subscription.id)
+        self.remove(subscription.id)
         if subscription.state != "active":
-            self.remove(subscription.id)
             return
         self.scheduler.add_job(
             self.run,
@@ -71,8 +81,9 @@ class DigestScheduler:
         )
 
     def remove(self, subscription_id: int) -> None:
-        if self.scheduler.get_job(job_id(subscription_id)) is not None:
-            self.scheduler.remove_job(job_id(subscription_id))
+        for jid in (job_id(subscription_id), retry_id(subscription_id)):
+            if self.scheduler.get_job(jid) is not None:
+                self.scheduler.remove_job(jid)
 
     def next_run(self, subscription_id: int) -> dt.datetime | None:
         job = self.scheduler.get_job(job_id(subscription_id))
@@ -94,12 +105,32 @@ class DigestScheduler:
         if slot is None:
             return
         try:
-            await self._deliver(subscription.id, slot, skipped)
+            result = await self._deliver(subscription.id, slot, skipped)
         except Exception:  # one channel's failure never stops the others' jobs
             log.exception("subscription %s: delivering %s failed", subscription.id, slot)
+            return
+        if result.outcome == "failed":
+            log.warning("subscription %s: slot %s failed: %s", subscription.id, slot, result.detail)
+        if result.retry_at is not None:
+            self._retry(subscription, slot, result.retry_at)
+
+    def _retry(self, subscription: Subscription, slot: dt.datetime, at: dt.datetime) -> None:
+        """Look at the subscription again at `at`, if its slot is still within grace then."""
+        if at - slot > grace(subscription.schedule) or not self.scheduler.running:
+            log.warning(
+                "subscription %s: slot %s not retried (past its grace)", subscription.id, slot
+            )
+            return
+        self.scheduler.add_job(
+            self.run,
+            DateTrigger(at),
+            args=(subscription,),
+            id=retry_id(subscription.id),
+            replace_existing=True,
+            misfire_grace_time=int(grace(subscription.schedule).total_seconds()),
+        )
 
     async def catch_up(self, subscriptions: Iterable[Subscription]) -> None:
-        """After a restart: each active subscription's missed slot, if one is still due."""
-        for subscription in subscriptions:
-            if subscription.state == "active":
-                await self.run(subscription)
+        """After a restart: each active subscription's missed slot, if one is still due;
+        all at once, like slots falling due together (pacing is the poster's business)."""
+        await asyncio.gather(*(self.run(s) for s in subscriptions if s.state == "active"))

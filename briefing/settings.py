@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         default=None, ge=0, le=65535, validation_alias=AliasChoices("BRIEFING_HEALTH_PORT")
     )
     log_level: LogLevel = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL"))
+    # Seconds one Discord request may take while posting a digest before it is tried again
+    # (a hung channel must not hold its slot for long).
+    digest_request_timeout: float = Field(
+        default=10.0, ge=1.0, le=120.0, validation_alias=AliasChoices("BRIEFING_DIGEST_TIMEOUT")
+    )
 
     @field_validator("home_guild_ids", "editor_role_ids", mode="before")
     @classmethod

@@ -86,6 +86,8 @@ class Delivery(BaseModel):
     message_ids: tuple[int, ...] = ()
     attempts: int = 0
     last_error: str | None = None
+    claimed_by: str | None = None  # the process delivering it (`briefing.owners`)
+    claimed_at: dt.datetime | None = None
 
 
 def slot_nonce(subscription_id: int, slot: dt.datetime, part: int = 0) -> str:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
-import socket
 from typing import Any, Literal, get_args
 
 import aiohttp
@@ -20,10 +18,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from briefing.digesting import DigestDesk, schedule_of, topics_of
+from briefing.digesting import (
+    ChannelGone,
+    DigestDesk,
+    PostFailed,
+    Result,
+    schedule_of,
+    topics_of,
+)
 from briefing.pacing import DIGEST_RATE, Pace, retrying
 from briefing.render.cards import Card, clip
-from briefing.render.digest import digest_messages
 from briefing.render.words import timestamp
 from briefing.scheduler import DigestScheduler
 from briefing.subscriptions import Frequency, Subscription, slot_nonce, zone_names
@@ -32,7 +36,6 @@ from cogs._desk import private
 from cogs._embeds import to_embed
 
 log = logging.getLogger(__name__)
-OWNER = f"{socket.gethostname()}:{os.getpid()}"
 NEEDED = ("view_channel", "send_messages", "embed_links")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
@@ -46,14 +49,10 @@ class NotAnAdmin(app_commands.CheckFailure):
     pass
 
 
-class ChannelGone(Exception):
-    """The subscribed channel cannot take posts any more."""
-
-
 def _pause_reason(exc: BaseException) -> str:
     if isinstance(exc, discord.HTTPException):
         return f"{exc.status} {clip(exc.text or type(exc).__name__, 120)}"
-    return str(exc)
+    return str(exc) or type(exc).__name__
 
 
 @app_commands.guild_only()
@@ -65,6 +64,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
         self.bot = bot
         self.desk: DigestDesk = briefed(bot).digests
         self.pace = Pace(DIGEST_RATE)
+        self.per_try = briefed(bot).settings.digest_request_timeout
         self.scheduler = DigestScheduler(self.deliver, self.desk.last_handled_slot)
         super().__init__()
 
@@ -89,61 +89,52 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
 
     # -- posting ------------------------------------------------------------------------
 
-    async def deliver(self, subscription_id: int, slot: dt.datetime, skipped: list[Any]) -> None:
-        """Post one slot's digest, once: claimed in the ledger first, recorded after."""
-        for old in skipped:
-            await self.desk.skipped(subscription_id, old, "missed while the bot was down")
-        if await self.desk.claim_slot(subscription_id, slot, owner=OWNER) is None:
-            return  # already posted, or being posted by another process
-        subscription = await self.desk.subscription_by_id(subscription_id)
-        if subscription is None or subscription.state != "active":
-            await self.desk.skipped(subscription_id, slot, "unsubscribed or paused")
-            return
-        digest, marker = await self.desk.digest(subscription, dt.datetime.now(dt.UTC))
-        if subscription.only_when_changed and not digest.has_changes:
-            await self.desk.skipped(subscription_id, slot, "nothing changed")
-            return
-        messages = await self._messages(digest, slot)
-        try:
-            ids = await self._post(subscription.channel_id, subscription_id, slot, messages)
-        except (discord.Forbidden, discord.NotFound, ChannelGone) as exc:
-            reason = _pause_reason(exc)
-            await self.desk.failed(subscription_id, slot, reason)
-            await self.desk.pause(subscription_id, reason)
+    async def deliver(self, subscription_id: int, slot: dt.datetime, skipped: list[Any]) -> Result:
+        """One slot, once (`DigestDesk.deliver`); a paused channel loses its job and the
+        editors are told."""
+        result = await self.desk.deliver(subscription_id, slot, self._post, skipped=skipped)
+        if result.outcome == "paused":
             self.scheduler.remove(subscription_id)
-            await self._tell_editors(subscription.channel_id, reason)
-            return
-        except Exception as exc:
-            await self.desk.failed(subscription_id, slot, repr(exc)[:500])
-            raise
-        await self.desk.delivered(subscription_id, slot, ids, marker)
-
-    async def _messages(self, digest: Any, slot: dt.datetime) -> list[list[Card]]:
-        title = f"Briefing digest · {slot:%d %B %Y, %H:%M} UTC"
-        return digest_messages(digest, title=title, topic_titles=await self.desk.topic_titles())
+            subscription = await self.desk.subscription_by_id(subscription_id)
+            if subscription is not None:
+                await self._tell_editors(subscription.channel_id, result.detail)
+        return result
 
     async def _post(
-        self, channel_id: int, subscription_id: int, slot: dt.datetime, messages: list[list[Card]]
+        self, subscription: Subscription, slot: dt.datetime, messages: list[list[Card]]
     ) -> list[int]:
+        """Post a digest's messages, paced, each request bounded and retried; Discord's
+        refusals become the core's `ChannelGone` and `PostFailed`."""
+        try:
+            channel = await self._channel(subscription.channel_id)
+            ids = []
+            for part, cards in enumerate(messages):
+                embeds = [to_embed(c) for c in cards]
+                nonce = slot_nonce(subscription.id, slot, part)
+
+                async def send(embeds: list[discord.Embed] = embeds, nonce: str = nonce) -> Any:
+                    await self.pace.wait()
+                    return await channel.send(embeds=embeds, nonce=nonce)
+
+                message = await retrying(send, retryable=_retryable, per_try=self.per_try)
+                ids.append(message.id)
+            return ids
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise ChannelGone(_pause_reason(exc)) from exc
+        except (discord.DiscordServerError, aiohttp.ClientError, TimeoutError) as exc:
+            raise PostFailed(_pause_reason(exc)) from exc
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
         channel = self.bot.get_channel(channel_id)
         if channel is None:
             channel = await retrying(
-                lambda: self.bot.fetch_channel(channel_id), retryable=_retryable
+                lambda: self.bot.fetch_channel(channel_id),
+                retryable=_retryable,
+                per_try=self.per_try,
             )
         if not isinstance(channel, discord.abc.Messageable):
             raise ChannelGone("the channel no longer takes messages")
-        ids = []
-        for part, cards in enumerate(messages):
-            embeds = [to_embed(c) for c in cards]
-            nonce = slot_nonce(subscription_id, slot, part)
-
-            async def send(embeds: list[discord.Embed] = embeds, nonce: str = nonce) -> Any:
-                await self.pace.wait()
-                return await channel.send(embeds=embeds, nonce=nonce)
-
-            message = await retrying(send, retryable=_retryable)
-            ids.append(message.id)
-        return ids
+        return channel
 
     async def _tell_editors(self, channel_id: int, reason: str) -> None:
         editors = briefed(self.bot).settings.editor_channel_id
@@ -261,7 +252,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
             raise NotAnAdmin("That channel has no digest subscription: subscribe it first.")
         now = dt.datetime.now(dt.UTC)
         digest, _ = await self.desk.digest(subscription, now)
-        messages = await self._messages(digest, now)
+        messages = await self.desk.messages(digest, now)
         await interaction.response.defer(ephemeral=True, thinking=True)
         for cards in messages:
             await interaction.followup.send(embeds=[to_embed(c) for c in cards], ephemeral=True)
@@ -273,10 +264,27 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
         subscription = await self._subscribed(interaction, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         slot = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-        await self.deliver(subscription.id, slot, [])
-        delivery = await self.desk.delivery(subscription.id, slot)
-        state = delivery.state if delivery else "not sent"
-        await private(interaction, Card(title="Digest", description=f"{channel.mention}: {state}."))
+        result = await self.deliver(subscription.id, slot, [])
+        await private(interaction, Card(title="Digest", description=_told(result, channel)))
+
+
+def _told(result: Result, channel: discord.TextChannel) -> str:
+    """What `send-now` says became of the digest."""
+    where = channel.mention
+    match result.outcome:
+        case "sent":
+            return f"Sent to {where} ({len(result.message_ids)} message(s))."
+        case "skipped":
+            return f"Not sent to {where}: {result.detail}."
+        case "paused":
+            return f"Not sent: digests to {where} are now paused ({result.detail})."
+        case "failed":
+            return (
+                f"Discord kept failing ({result.detail}), so nothing was posted in {where}; "
+                "try again in a few minutes."
+            )
+        case _:
+            return f"This minute's digest for {where} was already sent (or is being sent)."
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -8,10 +8,12 @@ winner posts. A claim is a row in state `pending` with its owner and the time it
 
 - no row yet: the caller wins (attempts 1);
 - `sent` or `skipped`: the slot is done, nobody wins;
-- `pending`, claimed less than `stale_after` ago: someone is delivering it, nobody else wins,
-  whatever its owner (two tasks of one process share an owner, and must not both post);
-- `pending` and stale (its owner died mid-delivery), or `failed` (its owner gave up after
-  its retries within the slot): the caller takes it over (attempts + 1), unless the slot
+- `pending`, claimed less than `stale_after` ago by an owner that is not known to be gone:
+  someone is delivering it, nobody else wins, whatever its owner (two tasks of one process
+  share an owner, and must not both post);
+- `pending` and stale, or claimed by an owner the caller knows is gone (`gone`, see
+  `briefing.owners`: it died mid-delivery), or `failed` (its owner gave up after its
+  retries within the slot): the caller takes it over (attempts + 1), unless the slot
   has been claimed `max_attempts` times already, when it is given up and nobody wins. The
   message nonce is the same on every attempt (`slot_nonce`), so Discord drops a second post
   of a slot whose earlier attempt did post before its owner died (within Discord's nonce
@@ -27,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -196,6 +198,7 @@ class Digests(Database):
         *,
         owner: str,
         stale_after: dt.timedelta,
+        gone: Callable[[str], bool] = lambda owner: False,
         max_attempts: int = MAX_ATTEMPTS,
     ) -> Delivery | None:
         """Claim a slot to deliver it: the pending delivery if the caller is to post it, None
@@ -205,7 +208,7 @@ class Digests(Database):
         async with self._write() as db:
             now = utcnow()  # once the write lock is ours: waiting for it takes time
             async with db.execute(
-                "SELECT state, attempts, claimed_at FROM deliveries "
+                "SELECT state, attempts, claimed_by, claimed_at FROM deliveries "
                 "WHERE subscription_id = ? AND slot = ?",
                 (subscription_id, key),
             ) as cur:
@@ -221,7 +224,7 @@ class Digests(Database):
                 except aiosqlite.IntegrityError:  # unsubscribed meanwhile: nothing to post
                     return None
             else:
-                if not self._may_take_over(found, now, stale_after, max_attempts):
+                if not self._may_take_over(found, now, stale_after, gone, max_attempts):
                     return None
                 cur = await db.execute(
                     "UPDATE deliveries SET state = 'pending', attempts = attempts + 1, "
@@ -236,13 +239,19 @@ class Digests(Database):
 
     @staticmethod
     def _may_take_over(
-        found: aiosqlite.Row, now: dt.datetime, stale_after: dt.timedelta, max_attempts: int
+        found: aiosqlite.Row,
+        now: dt.datetime,
+        stale_after: dt.timedelta,
+        gone: Callable[[str], bool],
+        max_attempts: int,
     ) -> bool:
         if int(found["attempts"]) >= max_attempts or found["state"] in ("sent", "skipped"):
             return False
         if found["state"] == "pending":
             claimed = found["claimed_at"]
-            return claimed is None or now - dt.datetime.fromisoformat(claimed) >= stale_after
+            if claimed is None or now - dt.datetime.fromisoformat(claimed) >= stale_after:
+                return True
+            return found["claimed_by"] is not None and gone(found["claimed_by"])
         return True  # failed: retry
 
     async def delivered(

@@ -3,12 +3,14 @@ run that delivers the due slot once (after downtime too) and survives a failing 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
 
+from briefing.digesting import Result
 from briefing.schedule import next_slot
-from briefing.scheduler import DigestScheduler, job_id
+from briefing.scheduler import DigestScheduler, job_id, retry_id
 from briefing.subscriptions import Schedule, Subscription
 
 NOW = dt.datetime(2026, 6, 1, 12, 9, tzinfo=dt.UTC)
@@ -27,14 +29,18 @@ def subscription(sid: int = 1, **fields: object) -> Subscription:
 
 
 class Recorder:
-    def __init__(self, last: dt.datetime | None = None, fail: bool = False) -> None:
+    def __init__(
+        self, last: dt.datetime | None = None, fail: bool = False, result: Result | None = None
+    ) -> None:
         self.calls: list[tuple[int, dt.datetime, list[dt.datetime]]] = []
         self.last, self.fail = last, fail
+        self.result = result or Result("sent", message_ids=(1,))
 
-    async def deliver(self, sid: int, slot: dt.datetime, skipped: list[dt.datetime]) -> None:
+    async def deliver(self, sid: int, slot: dt.datetime, skipped: list[dt.datetime]) -> Result:
         self.calls.append((sid, slot, skipped))
         if self.fail:
             raise RuntimeError("the channel is on fire")
+        return self.result
 
     async def last_slot(self, sid: int) -> dt.datetime | None:
         return self.last
@@ -87,3 +93,45 @@ async def test_catch_up_after_a_restart_covers_active_subscriptions_only() -> No
     scheduler = DigestScheduler(rec.deliver, rec.last_slot, clock=lambda: NOW)
     await scheduler.catch_up([subscription(1), subscription(2, state="paused")])
     assert [c[0] for c in rec.calls] == [1]
+
+
+async def test_catch_up_does_not_wait_on_a_slow_channel() -> None:
+    """Catching up delivers every subscription at once: a channel that has not answered yet
+    holds up no other (run one after another, this would wait forever)."""
+    second_started = asyncio.Event()
+    calls: list[int] = []
+
+    async def deliver(sid: int, slot: dt.datetime, skipped: list[dt.datetime]) -> Result:
+        calls.append(sid)
+        if sid == 1:
+            await second_started.wait()  # a channel that answers only once another has begun
+        else:
+            second_started.set()
+        return Result("sent")
+
+    async def last_slot(sid: int) -> dt.datetime | None:
+        return None
+
+    scheduler = DigestScheduler(deliver, last_slot, clock=lambda: NOW)
+    await asyncio.wait_for(scheduler.catch_up([subscription(1), subscription(2)]), 5)
+    assert sorted(calls) == [1, 2]
+
+
+async def test_a_failed_slot_is_looked_at_again_within_its_grace() -> None:
+    retry_at = NOW + dt.timedelta(minutes=2)
+    rec = Recorder(result=Result("failed", "503 Service Unavailable", retry_at=retry_at))
+    scheduler = DigestScheduler(rec.deliver, rec.last_slot, clock=lambda: NOW)
+    scheduler.start([subscription(1)])
+    try:
+        await scheduler.run(subscription(1))
+        job = scheduler.scheduler.get_job(retry_id(1))
+        assert job is not None and job.next_run_time == retry_at
+        scheduler.remove(1)  # unsubscribing drops the retry too
+        assert scheduler.scheduler.get_job(retry_id(1)) is None
+        # A retry that would come after the slot's grace (20 minutes for hourly) is not made.
+        late = NOW + dt.timedelta(minutes=30)
+        rec.result = Result("busy", "being delivered", retry_at=late)
+        await scheduler.run(subscription(1))
+        assert scheduler.scheduler.get_job(retry_id(1)) is None
+    finally:
+        scheduler.shutdown()

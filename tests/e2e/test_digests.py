@@ -57,7 +57,7 @@ async def test_send_now_posts_once_and_list_shows_it(room: Newsroom) -> None:
     )
     assert subscribed.ephemeral and "Digests subscribed" in text_of(subscribed)
     sent = await room.run("digest send-now", admin, channel=general)
-    assert "sent" in text_of(sent)
+    assert f"Sent to <#{general.id}> (1 message(s))" in text_of(sent), text_of(sent)
     (post,) = posts(room, general.id)
     text = "\n".join(
         [e.get("title", "") + "\n" + e.get("description", "") for e in post["embeds"]]
@@ -67,7 +67,7 @@ async def test_send_now_posts_once_and_list_shows_it(room: Newsroom) -> None:
     assert post.get("nonce")
     again = await room.run("digest send-now", admin, channel=general)  # the same minute
     assert len(posts(room, general.id)) == 1, "a slot is posted once"
-    assert again.ephemeral
+    assert again.ephemeral and "already sent" in text_of(again)
     listed = await room.run("digest list", admin)
     assert f"<#{general.id}>: daily at 08:30 Europe/Kyiv" in text_of(listed)
     assert "last <t:" in text_of(listed)
@@ -78,7 +78,8 @@ async def test_a_channel_that_turns_403_is_paused_and_reported(room: Newsroom) -
     general = room.home.channel("general")
     await room.run("digest subscribe", admin, channel=general)
     general.bot_can_send = False
-    await room.run("digest send-now", admin, channel=general)
+    sent = await room.run("digest send-now", admin, channel=general)
+    assert "Not sent: digests to" in text_of(sent) and "are now paused (403" in text_of(sent)
     listed = await room.run("digest list", admin)
     assert "**paused**: 403" in text_of(listed)
     emu = room.emu
@@ -99,7 +100,7 @@ async def test_server_errors_and_rate_limits_still_post_exactly_once(room: Newsr
     room.emu.faults.ratelimit(method="POST", path=path, times=1, retry_after=0.2)
     room.emu.faults.drop(method="POST", path=path, times=1)
     sent = await room.run("digest send-now", admin, channel=general)
-    assert "sent" in text_of(sent), text_of(sent)
+    assert "Sent to" in text_of(sent), text_of(sent)
     assert len(posts(room, general.id)) == 1
     assert len(room.emu.requests_to("POST", path)) >= 5  # every fault was met and got past
 

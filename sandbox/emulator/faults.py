@@ -23,6 +23,8 @@ class Fault:
     path: str = ".*"
     times: int | None = 1
     status: int = 500
+    code: int = 0  # Discord's JSON error code, e.g. 10003 Unknown Channel
+    message: str = ""
     delay: float = 0.0
     retry_after: float = 0.1
     global_: bool = False
@@ -63,10 +65,20 @@ class FaultQueue:
         return None
 
     def status(
-        self, status: int, *, method: str | None = None, path: str = ".*", times: int | None = 1
+        self,
+        status: int,
+        *,
+        method: str | None = None,
+        path: str = ".*",
+        times: int | None = 1,
+        code: int = 0,
+        message: str = "",
     ) -> Fault:
-        """Answer ``status`` (e.g. 500/502/503/504) with a Discord-ish JSON body."""
-        return self.add(Fault("status", method, path, times, status=status))
+        """Answer ``status`` (e.g. 500/502/503/504, or 404 with code 10003 Unknown Channel)
+        with a Discord-shaped JSON body."""
+        return self.add(
+            Fault("status", method, path, times, status=status, code=code, message=message)
+        )
 
     def ratelimit(
         self,

@@ -59,6 +59,19 @@ class Newsroom:
             force=force,
         )
 
+    def posts(self, channel_id: int) -> list[dict[str, Any]]:
+        """What the bot posted in a channel itself (digests, reports), not its answers."""
+        messages = self.emu.channel_messages(channel_id)
+        return [m for m in messages if "interaction_metadata" not in m]
+
+    def restarted(self, log_name: str, **env: str) -> BotProcess:
+        """A new bot process on this newsroom's emulator and database, configured as the
+        first (plus `env`); not started."""
+        settings = {k: v for k, v in self.bot.env.items() if k.startswith("BRIEFING_")}
+        return BotProcess.against(
+            self.emu, self.database.parent, extra_env=settings | env, log_name=log_name
+        )
+
     def dump(self) -> str:
         """Every row of every table, as SQL: equal dumps mean an unchanged store."""
         db = sqlite3.connect(f"{self.database.resolve().as_uri()}?mode=ro", uri=True)

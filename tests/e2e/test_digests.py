@@ -22,10 +22,6 @@ async def room(tmp_path: Path) -> AsyncIterator[Newsroom]:
         yield room
 
 
-def posts(room: Newsroom, channel_id: int) -> list[dict]:  # type: ignore[type-arg]
-    return [m for m in room.emu.channel_messages(channel_id) if "interaction_metadata" not in m]
-
-
 async def test_subscribe_refuses_bad_input_and_stores_nothing(room: Newsroom) -> None:
     admin = room.emu.add_member(room.home.id, "adam", permissions=MANAGE_GUILD)
     general = room.home.channel("general")
@@ -58,7 +54,7 @@ async def test_send_now_posts_once_and_list_shows_it(room: Newsroom) -> None:
     assert subscribed.ephemeral and "Digests subscribed" in text_of(subscribed)
     sent = await room.run("digest send-now", admin, channel=general)
     assert f"Sent to <#{general.id}> (1 message(s))" in text_of(sent), text_of(sent)
-    (post,) = posts(room, general.id)
+    (post,) = room.posts(general.id)
     text = "\n".join(
         [e.get("title", "") + "\n" + e.get("description", "") for e in post["embeds"]]
         + [f["name"] + "\n" + f["value"] for e in post["embeds"] for f in e.get("fields", [])]
@@ -66,7 +62,7 @@ async def test_send_now_posts_once_and_list_shows_it(room: Newsroom) -> None:
     assert "Still disputed" in text and "kursk-recaptured" in text
     assert post.get("nonce")
     again = await room.run("digest send-now", admin, channel=general)  # the same minute
-    assert len(posts(room, general.id)) == 1, "a slot is posted once"
+    assert len(room.posts(general.id)) == 1, "a slot is posted once"
     assert again.ephemeral and "already sent" in text_of(again)
     listed = await room.run("digest list", admin)
     assert f"<#{general.id}>: daily at 08:30 Europe/Kyiv" in text_of(listed)
@@ -83,8 +79,8 @@ async def test_a_channel_that_turns_403_is_paused_and_reported(room: Newsroom) -
     listed = await room.run("digest list", admin)
     assert "**paused**: 403" in text_of(listed)
     emu = room.emu
-    await emu.wait_until(lambda: posts(room, room.editors_channel), 10, "the editors told")
-    assert "are paused" in posts(room, room.editors_channel)[-1]["content"]
+    await emu.wait_until(lambda: room.posts(room.editors_channel), 10, "the editors told")
+    assert "are paused" in room.posts(room.editors_channel)[-1]["content"]
     requests = len(emu.requests_to("POST", rf"/channels/{general.id}/messages"))
     await room.run("digest send-now", admin, channel=general)
     assert len(emu.requests_to("POST", rf"/channels/{general.id}/messages")) == requests
@@ -101,7 +97,7 @@ async def test_server_errors_and_rate_limits_still_post_exactly_once(room: Newsr
     room.emu.faults.drop(method="POST", path=path, times=1)
     sent = await room.run("digest send-now", admin, channel=general)
     assert "Sent to" in text_of(sent), text_of(sent)
-    assert len(posts(room, general.id)) == 1
+    assert len(room.posts(general.id)) == 1
     assert len(room.emu.requests_to("POST", path)) >= 5  # every fault was met and got past
 
 
@@ -121,7 +117,7 @@ async def test_preview_is_private_and_posts_nothing(room: Newsroom) -> None:
     )
     assert "Russian forces have recaptured the Kursk region" in text
     assert "10,000 to 12,000" not in text  # a troops claim: not in this channel's topics
-    assert posts(room, general.id) == []
+    assert room.posts(general.id) == []
     unsubscribed = await room.run("digest unsubscribe", admin, channel=general)
     assert "Unsubscribed" in text_of(unsubscribed)
     listed = await room.run("digest list", admin)

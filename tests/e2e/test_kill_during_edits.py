@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from sandbox.launcher import BotProcess
 from tests.e2e.newsroom import Newsroom, newsroom, text_of
 
 pytestmark = pytest.mark.asyncio
@@ -22,17 +21,6 @@ CLAIM = "nk-troop-numbers"
 EDITS = 40
 ACKED_BEFORE_KILL = 10
 SAVED = re.compile(r"Now version (\d+)")
-
-
-def restarted(room: Newsroom, folder: Path) -> BotProcess:
-    """A new bot process on the newsroom's emulator and database, configured as the first."""
-    settings = ("BRIEFING_HOME_GUILD_IDS", "BRIEFING_EDITOR_ROLE_IDS", "BRIEFING_EDITOR_CHANNEL_ID")
-    return BotProcess.against(
-        room.emu,
-        folder,
-        extra_env={name: room.bot.env[name] for name in settings},
-        log_name="restarted.log",
-    )
 
 
 async def edit(room: Newsroom, n: int) -> tuple[int, Any]:
@@ -112,7 +100,7 @@ async def test_sigkill_mid_stream_loses_no_acknowledged_edit(tmp_path: Path) -> 
         last_quote = next(quote_of(r) for r in reversed(history) if r["kind"] == "stance")
 
         # Started again on the same file, the bot shows the last saved version.
-        again = restarted(room, tmp_path)
+        again = room.restarted("restarted.log")
         await again.start()
         try:
             await room.emu.wait_until(lambda: "ready as" in again.log(), 30, "the restart")

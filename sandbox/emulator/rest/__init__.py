@@ -196,7 +196,8 @@ class RestApi:
         fault = core.faults.take(request.method, path)
         if fault is not None:
             if fault.kind == "status":
-                return error(fault.status, 0, f"{fault.status}: injected fault")
+                text = fault.message or f"{fault.status}: injected fault"
+                return error(fault.status, fault.code, text)
             if fault.kind == "ratelimit":
                 headers = {
                     "Via": "1.1 google",

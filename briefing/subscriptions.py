@@ -90,6 +90,24 @@ class Delivery(BaseModel):
     claimed_at: dt.datetime | None = None
 
 
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def describe(schedule: Schedule) -> str:
+    """A schedule as an admin reads it: "daily at 09:00 Europe/Kyiv", "hourly at :15"."""
+    at, zone_name = f"{schedule.at:%H:%M}", schedule.timezone
+    match schedule.frequency:
+        case "hourly":
+            return f"hourly at :{schedule.at:%M}"
+        case "every-6h" | "every-12h":
+            hours = schedule.frequency.removeprefix("every-").removesuffix("h")
+            return f"every {hours} hours from {at} {zone_name}"
+        case "weekly":
+            return f"weekly on {WEEKDAY_NAMES[schedule.weekday]}s at {at} {zone_name}"
+        case _:
+            return f"daily at {at} {zone_name}"
+
+
 def slot_nonce(subscription_id: int, slot: dt.datetime, part: int = 0) -> str:
     """Discord's message nonce for one message of a slot's digest: the same on every attempt
     and in every process, so Discord itself drops a second post of it (`enforce_nonce`).

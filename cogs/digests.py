@@ -30,7 +30,13 @@ from briefing.pacing import DIGEST_RATE, Pace, retrying
 from briefing.render.cards import Card, clip
 from briefing.render.words import timestamp
 from briefing.scheduler import DigestScheduler
-from briefing.subscriptions import Frequency, Subscription, slot_nonce, zone_names
+from briefing.subscriptions import (
+    Frequency,
+    Subscription,
+    describe,
+    slot_nonce,
+    zone_names,
+)
 from cogs._bot import Choices, briefed
 from cogs._desk import private
 from cogs._embeds import to_embed
@@ -202,7 +208,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
             interaction,
             Card(
                 title="Digests subscribed",
-                description=f"{channel.mention}: {frequency} at {time} {timezone}; "
+                description=f"{channel.mention}: {describe(subscription.schedule)}; "
                 f"the next at {when}.",
             ),
         )
@@ -231,9 +237,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
         for s in await self.desk.subscriptions(interaction.guild_id):
             next_run = self.scheduler.next_run(s.id)
             last = await self.desk.last_delivery(s.id)
-            day = f" on {WEEKDAYS[s.schedule.weekday]}s" if s.schedule.frequency == "weekly" else ""
-            line = f"<#{s.channel_id}>: {s.schedule.frequency}{day} at {s.schedule.at:%H:%M} "
-            line += f"{s.schedule.timezone}"
+            line = f"<#{s.channel_id}>: {describe(s.schedule)}"
             line += f" · next {timestamp(next_run, 'R')}" if next_run else ""
             line += f" · last {timestamp(last.slot, 'R')}" if last else " · none sent yet"
             if s.state == "paused":

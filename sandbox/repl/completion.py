@@ -18,6 +18,7 @@ VERBS = (
     "dm",
     "posts",
     "channel",
+    "wait",
     "dms",
     "save",
     "complete",
@@ -65,7 +66,7 @@ class Completer:
         verb = body.split()[0].lstrip("?").lower()
         if verb == "as":
             return [f"{n} " for n in world.member_names() if n.startswith(word)]
-        if verb in ("posts", "channel"):
+        if verb in ("posts", "channel", "wait"):
             return [f"#{c} " for c in world.channel_names() if f"#{c}".startswith(word)]
         if verb == "dms":
             first = len(body.split()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -39,11 +40,16 @@ Sandbox commands:
   save N [PATH]         save attachment N of the last files shown (default: its name, here)
   as NAME               act as another member (created on demand); `as you` to come back
   posts [#channel]      what the bot posted to channels since you last asked (also: channel)
+  wait [#channel] [S]   wait up to S seconds (default 90) for the bot's next post, then show
+                        it: a scheduled digest, e.g. after subscribing hourly at the next
+                        minute (/digest subscribe channel:#digests frequency:hourly time:"00:MM")
   dms [all]             what the bot sent you by DM since you last asked (all: every one)
   dms off | dms on      refuse or allow DMs from the bot (Discord then answers it 50007)
   help [/name]          this list, or one command in detail
   log [N]               the last N lines of the bot's log
   quit | exit | Ctrl-D  stop the bot and the emulator"""
+
+WAIT_DEFAULT, WAIT_MAX = 90, 600
 
 # The bot's unexpected-error reply quotes a reference id; a script that meets one failed.
 _REFERENCE = re.compile(r"reference\W+[0-9a-f]{6,}", re.I)
@@ -160,6 +166,8 @@ class Session(FormPrompts):
             self.command(rest, in_dm=True)
         elif verb in ("posts", "channel"):
             self.posts(rest.strip())
+        elif verb == "wait":
+            self.wait(rest.split())
         elif verb == "dms":
             self.dms(rest.strip().lower())
         elif verb == "save":
@@ -260,6 +268,32 @@ class Session(FormPrompts):
             self.say(f"#{chan}:")
             self.draw(message, names)
         self.done_drawing()
+
+    def wait(self, args: list[str]) -> None:
+        """`wait [#channel] [SECONDS]`: the bot's next post, when it comes (up to 10 min)."""
+        channel, seconds = None, WAIT_DEFAULT
+        for arg in args:
+            if arg.isdigit() and 1 <= int(arg) <= WAIT_MAX:
+                seconds = int(arg)
+            elif arg.lstrip("#") in self.world.channel_names():
+                channel = arg.lstrip("#")
+            else:
+                listing = ", ".join("#" + c for c in self.world.channel_names())
+                raise SandboxError(
+                    f"wait [#channel] [SECONDS]: a channel ({listing}) and 1 to {WAIT_MAX} s."
+                )
+        where = "#" + channel if channel else "any channel"
+        now = dt.datetime.now(dt.UTC)
+        self.say(f"It is {now:%H:%M:%S} UTC. Waiting up to {seconds} s for a post in {where}…")
+        try:
+            came = self.world.wait_for_post(channel, seconds)
+        except KeyboardInterrupt:
+            self.say("Stopped waiting.")
+            return
+        if not came:
+            self.say(f"Nothing was posted in {where} within {seconds} s.")
+            return
+        self.posts(channel or "")
 
     def dms(self, which: str) -> None:
         """`dms`: new DMs from the bot; `dms all`: every one; `dms off|on`: refuse or allow."""

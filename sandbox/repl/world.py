@@ -365,6 +365,31 @@ class World:
 
         return self.read(collect)
 
+    def wait_for_post(self, channel: str | None, seconds: float) -> bool:
+        """Block until the bot posts something not shown yet (in `channel`, or anywhere),
+        for at most `seconds`; False if nothing came. Ctrl-C stops the wait."""
+        emu = self._emu
+
+        def arrived() -> bool:
+            for chan in self.guild.channels:
+                if channel is None or chan.name == channel:
+                    for msg in emu.channel_messages(chan.id):
+                        if "interaction_metadata" not in msg and msg["id"] not in self.seen_posts:
+                            return True
+            return False
+
+        future = asyncio.run_coroutine_threadsafe(
+            emu.wait_until(arrived, seconds, "a post"), self.loop
+        )
+        try:
+            future.result()
+        except TimeoutError:
+            return False
+        except KeyboardInterrupt:
+            future.cancel()
+            raise
+        return True
+
     def mark_seen(self, posts: Sequence[tuple[str, dict[str, Any]]]) -> None:
         self.seen_posts.update(msg["id"] for _, msg in posts)
 

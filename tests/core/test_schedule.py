@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from briefing.schedule import GRACE, SlotTrigger, due, next_slot, slots_between
-from briefing.subscriptions import Schedule
+from briefing.subscriptions import Schedule, describe
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -155,3 +155,17 @@ def test_unknown_zones_and_times_are_refused() -> None:
     for bad in ({"timezone": "Mars/Olympus"}, {"timezone": "CEST"}, {"at": "25:00"}):
         with pytest.raises(ValueError):
             Schedule.model_validate(bad)
+
+
+def test_a_schedule_reads_as_an_admin_typed_it() -> None:
+    def read(frequency: str, **fields: object) -> str:
+        return describe(Schedule.model_validate({"frequency": frequency, **fields}))
+
+    assert read("hourly", at="07:15", timezone="Asia/Seoul") == "hourly at :15"
+    assert (
+        read("every-6h", at="08:30", timezone="Europe/Kyiv")
+        == "every 6 hours from 08:30 Europe/Kyiv"
+    )
+    assert read("every-12h") == "every 12 hours from 09:00 UTC"
+    assert read("daily", at="18:05", timezone="Europe/Moscow") == "daily at 18:05 Europe/Moscow"
+    assert read("weekly", weekday=6) == "weekly on Sundays at 09:00 UTC"

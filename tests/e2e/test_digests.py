@@ -129,4 +129,4 @@ async def test_weekly_on_a_chosen_day(room: Newsroom) -> None:
     general = room.home.channel("general")
     await room.run("digest subscribe", admin, channel=general, frequency="weekly", weekday="friday")
     listed = await room.run("digest list", admin)
-    assert f"<#{general.id}>: weekly on fridays at 09:00 UTC" in text_of(listed)
+    assert f"<#{general.id}>: weekly on Fridays at 09:00 UTC" in text_of(listed)

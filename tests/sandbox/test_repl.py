@@ -6,6 +6,7 @@ throwaway database), so these also prove that the sandbox starts and stops clean
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -237,7 +238,7 @@ def test_modal_inputs_are_asked_in_turn_then_submitted() -> None:
 # ---------------------------------------------------------------------------------- sessions
 
 
-def sandbox(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def sandbox(*args: str, stdin: str = "", timeout: float = 90) -> subprocess.CompletedProcess[str]:
     """`python bot.py sandbox ARGS` the way a person runs it, with piped stdin."""
     return subprocess.run(
         [sys.executable, "bot.py", "sandbox", *args],
@@ -245,7 +246,7 @@ def sandbox(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=timeout,
     )
 
 
@@ -314,3 +315,30 @@ def test_a_bot_that_cannot_start_shows_its_log(
     err = capsys.readouterr().err
     assert "The bot exited during start-up (exit code 1)" in err
     assert "starting up\nbad value for BRIEFING_X" in err
+
+
+def test_an_admin_subscribes_previews_sends_and_sees_a_scheduled_digest_fire() -> None:
+    """The README's digest walk-through: the scheduled digest comes on its own at its
+    minute, `wait` shows it, and nothing needs a day to pass."""
+    now = dt.datetime.now(dt.UTC)
+    slot = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    if (slot - now).total_seconds() < 30:  # the sandbox takes some seconds to start
+        slot += dt.timedelta(minutes=1)
+    script = (
+        f'/digest subscribe channel:#digests frequency:hourly time:"00:{slot:%M}"\n'
+        "/digest preview channel:#digests\n"
+        "/digest send-now channel:#digests\n"
+        "posts #digests\n"
+        "wait #digests 150\n"
+    )
+    done = sandbox("--as", "admin", stdin=script, timeout=240)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
+    assert "Digests subscribed" in out and f"#digests: hourly at :{slot:%M}; the next at" in out
+    assert "(only you can see this)" in out.split("> /digest preview", 1)[1]
+    sent = out.split("> /digest send-now", 1)[1]
+    assert "Sent to #digests (1 message(s))." in sent
+    assert "> posts #digests\n#digests:" in out
+    fired = out.split("> wait #digests 150", 1)[1]
+    assert f"Briefing digest · {slot:%d %B %Y, %H:%M} UTC" in fired, fired
+    assert "Still disputed" in fired and "kursk-recaptured" in fired

@@ -23,7 +23,13 @@ DIGEST_RATE = 40.0
 
 
 class Pace:
-    """At most `rate` starts per second, evenly spaced, in the order asked."""
+    """At most `rate` starts per second, evenly spaced, in the order asked.
+
+    One waiter at a time holds the turn while it sleeps, so the spacing is kept even when
+    the event loop is busy: a waiter that wakes late (the loop was blocked) does not take
+    the turns that passed meanwhile, it starts the spacing again from its own start. Late
+    wakers bunched together is what meets a fixed-window limit like Discord's with 429s.
+    """
 
     def __init__(
         self, rate: float, *, clock: Clock | None = None, sleep: Sleep = asyncio.sleep
@@ -41,12 +47,15 @@ class Pace:
 
     async def wait(self) -> None:
         """Return when the next request may start."""
-        async with self._lock:  # in turn: one slow waiter keeps its place, not more
+        async with self._lock:  # fair: the waiters take their turns in the order they came
+            planned = max(self._now(), self._next)
+            if planned > self._now():
+                await self._sleep(planned - self._now())
             now = self._now()
-            start = max(now, self._next)
+            # On time, give or take the loop's usual lag: keep to the schedule (no drift).
+            # Late: space the next one from now.
+            start = planned if now - planned < self.interval / 2 else now
             self._next = start + self.interval
-        if start > now:
-            await self._sleep(start - now)
 
 
 async def retrying(
@@ -57,12 +66,16 @@ async def retrying(
     per_try: float = 10.0,
     backoff: float = 1.0,
     sleep: Sleep = asyncio.sleep,
+    before: Callable[[], Awaitable[None]] | None = None,
 ) -> T:
     """`call()`, each try bounded by `per_try` seconds; a failure that `retryable` accepts
     (or a timeout) is tried again after `backoff`, doubling, up to `attempts` tries in all.
-    Anything else, or the last failure, is raised."""
+    Anything else, or the last failure, is raised. `before` (a `Pace.wait`, say) is awaited
+    ahead of each try, outside its time limit: waiting for one's turn is not a slow answer."""
     delay = backoff
     for attempt in range(1, attempts + 1):
+        if before is not None:
+            await before()
         try:
             return await asyncio.wait_for(call(), per_try)
         except TimeoutError:

@@ -31,6 +31,12 @@ Deliver = Callable[[int, dt.datetime, list[dt.datetime]], Awaitable[Result]]
 LastSlot = Callable[[int], Awaitable[dt.datetime | None]]
 
 
+# Slots being delivered at once, however many fall due together: enough to keep the pacing
+# rate busy while some wait on slow channels, few enough that a fan-out of thousands holds
+# only this many digests in memory and queues this many store reads ahead of members.
+MAX_IN_FLIGHT = 32
+
+
 def job_id(subscription_id: int) -> str:
     return f"digest:{subscription_id}"
 
@@ -46,8 +52,10 @@ class DigestScheduler:
         last_slot: LastSlot,
         *,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
         self._deliver = deliver
+        self._in_flight = asyncio.Semaphore(max_in_flight)
         self._last_slot = last_slot
         self._clock = clock
         self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
@@ -105,7 +113,8 @@ class DigestScheduler:
         if slot is None:
             return
         try:
-            result = await self._deliver(subscription.id, slot, skipped)
+            async with self._in_flight:
+                result = await self._deliver(subscription.id, slot, skipped)
         except Exception:  # one channel's failure never stops the others' jobs
             log.exception("subscription %s: delivering %s failed", subscription.id, slot)
             return

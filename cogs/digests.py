@@ -119,10 +119,11 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
                 nonce = slot_nonce(subscription.id, slot, part)
 
                 async def send(embeds: list[discord.Embed] = embeds, nonce: str = nonce) -> Any:
-                    await self.pace.wait()
                     return await channel.send(embeds=embeds, nonce=nonce)
 
-                message = await retrying(send, retryable=_retryable, per_try=self.per_try)
+                message = await retrying(
+                    send, retryable=_retryable, per_try=self.per_try, before=self.pace.wait
+                )
                 ids.append(message.id)
             return ids
         except (discord.Forbidden, discord.NotFound) as exc:
@@ -137,6 +138,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
                 lambda: self.bot.fetch_channel(channel_id),
                 retryable=_retryable,
                 per_try=self.per_try,
+                before=self.pace.wait,
             )
         if not isinstance(channel, discord.abc.Messageable):
             raise ChannelGone("the channel no longer takes messages")

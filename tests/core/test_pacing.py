@@ -48,15 +48,39 @@ async def test_a_pause_in_demand_is_not_saved_up_as_a_burst() -> None:
 
 
 async def test_many_waiting_at_once_each_get_their_own_start() -> None:
-    starts: list[float] = []
-    pace = Pace(50.0, clock=lambda: 100.0, sleep=lambda s: _record(starts, 100.0 + s))
-    await asyncio.gather(*(pace.wait() for _ in range(10)))
-    # Asked at the same moment: the first starts at once, the rest one interval apart.
-    assert sorted(starts) == pytest.approx([100.0 + 0.02 * k for k in range(1, 10)])
+    clock = FakeClock()
+    pace = Pace(50.0, clock=clock, sleep=clock.sleep)
+    starts: list[tuple[int, float]] = []
+
+    async def waiter(n: int) -> None:
+        await pace.wait()
+        starts.append((n, clock.now))
+
+    await asyncio.gather(*(waiter(n) for n in range(10)))
+    # Asked at the same moment: the first starts at once, the rest one interval apart, in
+    # the order they asked.
+    assert [n for n, _ in starts] == list(range(10))
+    assert [t for _, t in starts] == pytest.approx([100.0 + 0.02 * k for k in range(10)])
 
 
-async def _record(starts: list[float], start: float) -> None:
-    starts.append(start)
+async def test_waking_late_does_not_bunch_the_next_requests() -> None:
+    """The loop was blocked for half a second while one waiter slept: it starts late, and
+    the next ones still keep one interval apart from it (not all at once, catching up)."""
+    clock = FakeClock()
+
+    async def stalled_once(seconds: float) -> None:
+        await clock.sleep(seconds + (0.5 if not clock.slept else 0.0))
+
+    pace = Pace(40.0, clock=clock, sleep=stalled_once)
+    starts = []
+
+    async def waiter() -> None:
+        await pace.wait()
+        starts.append(clock.now)
+
+    await asyncio.gather(*(waiter() for _ in range(5)))
+    gaps = [round(b - a, 9) for a, b in itertools.pairwise(starts)]
+    assert gaps == [0.525, 0.025, 0.025, 0.025]
 
 
 class Flaky:
@@ -107,3 +131,19 @@ async def test_a_hung_call_times_out_and_is_retried_then_given_up() -> None:
 def test_a_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         Pace(0)
+
+
+async def test_waiting_for_a_turn_is_outside_each_try_s_time_limit() -> None:
+    """A post queued behind many others waits for its turn as long as it takes; only the
+    request itself is held to `per_try` (a turn 50 s away is not a 10 s timeout)."""
+    turns: list[str] = []
+
+    async def long_queue() -> None:
+        turns.append("turn")
+        await asyncio.sleep(0.05)  # longer than per_try below
+
+    call = Flaky([ConnectionError("502")])
+    result = await retrying(
+        call, retryable=server_error, per_try=0.02, before=long_queue, sleep=FakeClock().sleep
+    )
+    assert (result, call.tries, turns) == ("posted", 2, ["turn", "turn"])  # a turn per try

@@ -55,7 +55,7 @@ class NotAnAdmin(app_commands.CheckFailure):
     pass
 
 
-def _pause_reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> str:
     if isinstance(exc, discord.HTTPException):
         return f"{exc.status} {clip(exc.text or type(exc).__name__, 120)}"
     return str(exc) or type(exc).__name__
@@ -127,9 +127,9 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
                 ids.append(message.id)
             return ids
         except (discord.Forbidden, discord.NotFound) as exc:
-            raise ChannelGone(_pause_reason(exc)) from exc
+            raise ChannelGone(_reason(exc)) from exc
         except (discord.DiscordServerError, aiohttp.ClientError, TimeoutError) as exc:
-            raise PostFailed(_pause_reason(exc)) from exc
+            raise PostFailed(_reason(exc)) from exc
 
     async def _channel(self, channel_id: int) -> discord.abc.Messageable:
         channel = self.bot.get_channel(channel_id)
@@ -148,13 +148,16 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
         editors = briefed(self.bot).settings.editor_channel_id
         if editors is None:
             return
+        text = (
+            f"Digests to <#{channel_id}> are paused: {reason}. A server admin can "
+            "subscribe the channel again once the bot can post there."
+        )
         try:
-            target = self.bot.get_channel(editors) or await self.bot.fetch_channel(editors)
-            if isinstance(target, discord.abc.Messageable):
-                await target.send(
-                    f"Digests to <#{channel_id}> are paused: {reason}. A server admin can "
-                    "subscribe the channel again once the bot can post there."
-                )
+            await self.pace.wait()
+            async with asyncio.timeout(self.per_try):  # a hung editors' channel holds no slot
+                target = self.bot.get_channel(editors) or await self.bot.fetch_channel(editors)
+                if isinstance(target, discord.abc.Messageable):
+                    await target.send(text)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("could not report a paused digest to the editors: %r", exc)
 

@@ -13,6 +13,7 @@ the same nonce (`slot_nonce`), which Discord drops as a repeat.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -223,26 +224,37 @@ class DigestDesk:
             ids = await post(subscription, slot, messages)
         except ChannelGone as exc:
             reason = str(exc)
-            await store.failed(subscription_id, slot, reason)
+            await store.failed(subscription_id, slot, reason, owner=self.owner)
             await store.pause(subscription_id, reason)
             return Result("paused", reason)
         except PostFailed as exc:
-            await store.failed(subscription_id, slot, str(exc))
+            await store.failed(subscription_id, slot, str(exc), owner=self.owner)
             again = self._clock() + RETRY_AFTER if claim.attempts < MAX_ATTEMPTS else None
             return Result("failed", str(exc), retry_at=again)
-        except BaseException as exc:  # a bug, or cancelled: recorded, then raised
-            await store.failed(subscription_id, slot, repr(exc))
+        except asyncio.CancelledError:
+            # Shutting down: the claim stays pending (the store may be closing); the next
+            # process sees this one gone and takes the slot over.
+            raise
+        except Exception as exc:  # a bug: recorded, then raised for its traceback
+            await store.failed(subscription_id, slot, repr(exc), owner=self.owner)
             raise
         await store.delivered(subscription_id, slot, ids, marker)
         return Result("sent", message_ids=tuple(ids))
 
     async def _not_ours(self, subscription_id: int, slot: dt.datetime) -> Result:
-        """Why a claim was refused: the slot is done, or someone is delivering it now."""
+        """Why a claim was refused: the slot is done or given up, or someone is on it."""
         found = await self.store.delivery(subscription_id, slot)
         if found is None:
             return Result("done", "unsubscribed")
-        if found.state == "pending" and found.claimed_at is not None:
-            return Result("busy", "being delivered", retry_at=found.claimed_at + STALE_CLAIM)
-        if found.state == "failed":
+        if found.state in ("sent", "skipped"):
+            return Result("done", found.state)
+        if found.attempts >= MAX_ATTEMPTS:
             return Result("done", f"given up after {found.attempts} attempts")
-        return Result("done", found.state)
+        # Pending: another claimant is posting; look again once its claim could be taken
+        # over. Failed a moment ago (released between our claim and this read): soon.
+        soon = self._clock() + RETRY_AFTER
+        if found.state == "pending" and found.claimed_at is not None:
+            return Result(
+                "busy", "being delivered", retry_at=max(found.claimed_at + STALE_CLAIM, soon)
+            )
+        return Result("busy", "being delivered", retry_at=soon)

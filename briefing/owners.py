@@ -2,8 +2,10 @@
 
 A slot claimed by a process that then died (killed mid fan-out, a crash, a container
 restart) must be taken over when the bot comes back, not left until the claim goes stale.
-An owner names its machine, its process id and a token drawn when the process started, so
-a later process can tell on the same machine that the holder is gone:
+An owner names its machine (host name and PID namespace: two containers may share a host
+name, never a PID namespace unless they share their pids too), its process id and a token
+drawn when the process started, so a later process can tell on the same machine that the
+holder is gone:
 
 - the holder's pid no longer exists; or
 - the holder's pid is our own with another token: our predecessor had the same pid, as a
@@ -22,9 +24,19 @@ import socket
 _TOKEN = secrets.token_hex(4)
 
 
+def _machine() -> str:
+    """Where pids mean the same thing: the host name, and the PID namespace on Linux."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:
+        namespace = ""
+    digits = "".join(ch for ch in namespace if ch.isdigit())
+    return f"{socket.gethostname()}#{digits}"
+
+
 def this_process() -> str:
-    """This process's name as a ledger owner: `host:pid:token`."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_TOKEN}"
+    """This process's name as a ledger owner: `host#pidns:pid:token`."""
+    return f"{_machine()}:{os.getpid()}:{_TOKEN}"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -41,9 +53,9 @@ def _pid_alive(pid: int) -> bool:
 
 def is_gone(owner: str) -> bool:
     """True only when `owner` is certainly a dead process of this machine."""
-    host, _, rest = owner.partition(":")
+    machine, _, rest = owner.partition(":")
     pid_text, _, token = rest.partition(":")
-    if host != socket.gethostname() or not pid_text.isdigit() or not token:
+    if machine != _machine() or not pid_text.isdigit() or not token:
         return False
     pid = int(pid_text)
     if pid == os.getpid():

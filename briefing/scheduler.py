@@ -100,34 +100,41 @@ class DigestScheduler:
     async def run(self, subscription: Subscription) -> None:
         """Deliver whatever slot is due now: the job's own, or after downtime the latest
         one still within its grace (this is also called once per subscription at start-up)."""
-        last = await self._last_slot(subscription.id)
-        slot, skipped = due(subscription.schedule, self._clock(), last)
-        if skipped:
-            log.info(
-                "subscription %s: %d missed slot(s) skipped (%s … %s)",
-                subscription.id,
-                len(skipped),
-                skipped[0].isoformat(),
-                skipped[-1].isoformat(),
-            )
-        if slot is None:
-            return
         try:
+            last = await self._last_slot(subscription.id)
+            slot, skipped = due(subscription.schedule, self._clock(), last)
+            if skipped:
+                log.info(
+                    "subscription %s: %d missed slot(s) skipped (%s … %s)",
+                    subscription.id,
+                    len(skipped),
+                    skipped[0].isoformat(),
+                    skipped[-1].isoformat(),
+                )
+            if slot is None:
+                return
             async with self._in_flight:
                 result = await self._deliver(subscription.id, slot, skipped)
+            if result.outcome == "failed":
+                log.warning(
+                    "subscription %s: slot %s failed: %s", subscription.id, slot, result.detail
+                )
+            if result.retry_at is not None:
+                self._retry(subscription, slot, result.retry_at)
         except Exception:  # one channel's failure never stops the others' jobs
-            log.exception("subscription %s: delivering %s failed", subscription.id, slot)
-            return
-        if result.outcome == "failed":
-            log.warning("subscription %s: slot %s failed: %s", subscription.id, slot, result.detail)
-        if result.retry_at is not None:
-            self._retry(subscription, slot, result.retry_at)
+            log.exception("subscription %s: delivering its slot failed", subscription.id)
 
     def _retry(self, subscription: Subscription, slot: dt.datetime, at: dt.datetime) -> None:
-        """Look at the subscription again at `at`, if its slot is still within grace then."""
-        if at - slot > grace(subscription.schedule) or not self.scheduler.running:
+        """Look at the subscription again at `at`, if its slot is still within grace then,
+        and it is still subscribed on the same schedule (an admin may have changed it while
+        the slot was being delivered)."""
+        job = self.scheduler.get_job(job_id(subscription.id)) if self.scheduler.running else None
+        if job is None or getattr(job.trigger, "schedule", None) != subscription.schedule:
+            return  # stopped, unsubscribed, paused or rescheduled: nothing to retry
+        at = max(at, self._clock() + dt.timedelta(seconds=1))
+        if at - slot > grace(subscription.schedule):
             log.warning(
-                "subscription %s: slot %s not retried (past its grace)", subscription.id, slot
+                "subscription %s: slot %s given up (its grace ends first)", subscription.id, slot
             )
             return
         self.scheduler.add_job(

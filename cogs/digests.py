@@ -280,20 +280,26 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
 def _told(result: Result, channel: discord.TextChannel) -> str:
     """What `send-now` says became of the digest."""
     where = channel.mention
-    match result.outcome:
-        case "sent":
+    match result.outcome, result.detail:
+        case "sent", _:
             return f"Sent to {where} ({len(result.message_ids)} message(s))."
-        case "skipped":
-            return f"Not sent to {where}: {result.detail}."
-        case "paused":
-            return f"Not sent: digests to {where} are now paused ({result.detail})."
-        case "failed":
+        case "skipped", detail:
+            return f"Not sent to {where}: {detail}."
+        case "paused", detail:
+            return f"Not sent: digests to {where} are now paused ({detail})."
+        case "failed", detail:
             return (
-                f"Discord kept failing ({result.detail}), so nothing was posted in {where}; "
-                "try again in a few minutes."
+                f"Discord kept failing ({detail}), so the digest did not go out in full in "
+                f"{where}; try again in a few minutes."
             )
+        case "busy", _:
+            return f"This minute's digest for {where} is being sent right now."
+        case "done", "unsubscribed":
+            return f"{where} is no longer subscribed."
+        case "done", detail if detail.startswith("given up"):
+            return f"This minute's digest for {where} was {detail}; send it again next minute."
         case _:
-            return f"This minute's digest for {where} was already sent (or is being sent)."
+            return f"This minute's digest for {where} was already sent."
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -292,15 +292,20 @@ class Digests(Database):
             except aiosqlite.IntegrityError:  # unsubscribed meanwhile: nothing to record
                 return
 
-    async def failed(self, subscription_id: int, slot: dt.datetime, error: str) -> None:
+    async def failed(
+        self, subscription_id: int, slot: dt.datetime, error: str, *, owner: str | None = None
+    ) -> None:
         """Record that an attempt at a claimed slot failed (after its retries within the
-        slot); a later claim may retry it, up to `max_attempts`. A sent slot stays sent."""
+        slot); a later claim may retry it, up to `max_attempts`. A sent slot stays sent, and
+        with `owner`, only that owner's claim is marked (a claimant whose slot was taken
+        over meanwhile must not release the new claimant's)."""
         key = slot_key(slot)
         async with self._write() as db:
             await db.execute(
                 "UPDATE deliveries SET state = 'failed', last_error = ? "
-                "WHERE subscription_id = ? AND slot = ? AND state = 'pending'",
-                (_clip(error), subscription_id, key),
+                "WHERE subscription_id = ? AND slot = ? AND state = 'pending' "
+                "AND (? IS NULL OR claimed_by = ?)",
+                (_clip(error), subscription_id, key, owner, owner),
             )
 
     async def delivery(self, subscription_id: int, slot: dt.datetime) -> Delivery | None:

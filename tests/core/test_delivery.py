@@ -4,6 +4,7 @@ by a dead process taken over at once and one held by a live process left alone."
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import socket
@@ -137,7 +138,8 @@ async def test_a_bug_in_posting_is_recorded_and_raised(topic_store: Store) -> No
 
 async def test_a_slot_held_by_a_dead_process_is_taken_over_at_once(topic_store: Store) -> None:
     sub = await subscribe(topic_store)
-    dead = f"{socket.gethostname()}:{dead_pid()}:0badc0de"
+    machine = owners.this_process().split(":")[0]
+    dead = f"{machine}:{dead_pid()}:0badc0de"
     crashed = await topic_store.claim_slot(sub.id, SLOT, owner=dead, stale_after=STALE_CLAIM)
     assert crashed is not None  # claimed, then the process died before posting
     channel = Channel()
@@ -150,7 +152,8 @@ async def test_a_slot_held_by_a_dead_process_is_taken_over_at_once(topic_store: 
 
 async def test_a_slot_held_by_a_live_process_is_left_to_it(topic_store: Store) -> None:
     sub = await subscribe(topic_store)
-    alive = f"{socket.gethostname()}:{os.getppid()}:0badc0de"  # our parent: alive
+    machine = owners.this_process().split(":")[0]
+    alive = f"{machine}:{os.getppid()}:0badc0de"  # our parent: alive
     await topic_store.claim_slot(sub.id, SLOT, owner=alive, stale_after=STALE_CLAIM)
     channel = Channel()
     result = await desk_of(topic_store).deliver(sub.id, SLOT, channel.post)
@@ -167,6 +170,44 @@ def test_which_owners_are_known_to_be_gone() -> None:
     assert owners.is_gone(f"{host}:{pid}:other")  # a predecessor with our pid (PID 1)
     assert owners.is_gone(f"{host}:{dead_pid()}:{token}")
     assert not owners.is_gone(f"{host}:{os.getppid()}:{token}")
-    assert not owners.is_gone(f"elsewhere.example:{dead_pid()}:{token}")  # only time tells
+    assert not owners.is_gone(f"elsewhere.example#1:{dead_pid()}:{token}")  # only time tells
+    # The same host name in another PID namespace (two containers): pids mean nothing here.
+    assert not owners.is_gone(f"{socket.gethostname()}#1:{dead_pid()}:{token}")
     for malformed in ("", "host", f"{host}:abc:x", f"{host}:{pid}", f"{host}:{pid}:"):
         assert not owners.is_gone(malformed)
+
+
+async def test_a_slot_at_its_attempt_limit_is_given_up_even_if_left_pending(
+    topic_store: Store,
+) -> None:
+    """Its third claimant died mid-post: nobody may take it over, and nobody is told it is
+    still being delivered."""
+    sub = await subscribe(topic_store)
+    for _ in range(MAX_ATTEMPTS):
+        await topic_store.claim_slot(sub.id, SLOT, owner="x", stale_after=dt.timedelta(0))
+    held = await topic_store.delivery(sub.id, SLOT)
+    assert held is not None and (held.state, held.attempts) == ("pending", MAX_ATTEMPTS)
+    channel = Channel()
+    result = await desk_of(topic_store).deliver(sub.id, SLOT, channel.post)
+    assert (result.outcome, result.retry_at, channel.posts) == ("done", None, [])
+    assert result.detail == f"given up after {MAX_ATTEMPTS} attempts"
+
+
+async def test_a_cancelled_delivery_leaves_its_claim_for_the_next_process(
+    topic_store: Store,
+) -> None:
+    sub = await subscribe(topic_store)
+    with pytest.raises(asyncio.CancelledError):
+        await desk_of(topic_store).deliver(sub.id, SLOT, Channel(asyncio.CancelledError()).post)
+    held = await topic_store.delivery(sub.id, SLOT)
+    assert held is not None and held.state == "pending"
+    assert held.claimed_by == owners.this_process()
+
+
+async def test_a_displaced_claimant_cannot_release_the_new_one_s_claim(topic_store: Store) -> None:
+    sub = await subscribe(topic_store)
+    await topic_store.claim_slot(sub.id, SLOT, owner="old", stale_after=STALE_CLAIM)
+    await topic_store.claim_slot(sub.id, SLOT, owner="new", stale_after=dt.timedelta(0))
+    await topic_store.failed(sub.id, SLOT, "503 after a long wait", owner="old")
+    held = await topic_store.delivery(sub.id, SLOT)
+    assert held is not None and (held.state, held.claimed_by) == ("pending", "new")

@@ -128,10 +128,32 @@ async def test_a_failed_slot_is_looked_at_again_within_its_grace() -> None:
         assert job is not None and job.next_run_time == retry_at
         scheduler.remove(1)  # unsubscribing drops the retry too
         assert scheduler.scheduler.get_job(retry_id(1)) is None
+        scheduler.put(subscription(1))
         # A retry that would come after the slot's grace (20 minutes for hourly) is not made.
         late = NOW + dt.timedelta(minutes=30)
         rec.result = Result("busy", "being delivered", retry_at=late)
         await scheduler.run(subscription(1))
         assert scheduler.scheduler.get_job(retry_id(1)) is None
+        rec.result = Result("busy", "being delivered", retry_at=retry_at)
+        await scheduler.run(subscription(1))
+        assert scheduler.scheduler.get_job(retry_id(1)) is not None
+    finally:
+        scheduler.shutdown()
+
+
+async def test_no_retry_for_a_subscription_changed_while_it_was_delivered() -> None:
+    """An admin unsubscribes, or moves the schedule, while a slot is being posted: a retry
+    of the old slot must not come back afterwards."""
+    failed = Result("failed", "503", retry_at=NOW + dt.timedelta(minutes=2))
+    rec = Recorder(result=failed)
+    scheduler = DigestScheduler(rec.deliver, rec.last_slot, clock=lambda: NOW)
+    scheduler.start([subscription(1), subscription(2)])
+    try:
+        scheduler.remove(1)  # unsubscribed meanwhile
+        await scheduler.run(subscription(1))
+        assert scheduler.scheduler.get_job(retry_id(1)) is None
+        scheduler.put(subscription(2, schedule=Schedule(frequency="daily", at=dt.time(9))))
+        await scheduler.run(subscription(2))  # the run of the old, hourly schedule
+        assert scheduler.scheduler.get_job(retry_id(2)) is None
     finally:
         scheduler.shutdown()

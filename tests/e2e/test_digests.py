@@ -130,3 +130,16 @@ async def test_weekly_on_a_chosen_day(room: Newsroom) -> None:
     await room.run("digest subscribe", admin, channel=general, frequency="weekly", weekday="friday")
     listed = await room.run("digest list", admin)
     assert f"<#{general.id}>: weekly on Fridays at 09:00 UTC" in text_of(listed)
+
+
+async def test_send_now_says_so_when_discord_keeps_failing(room: Newsroom) -> None:
+    admin = room.emu.add_member(room.home.id, "adam", permissions=MANAGE_GUILD)
+    general = room.home.channel("general")
+    await room.run("digest subscribe", admin, channel=general)
+    path = rf"/channels/{general.id}/messages$"
+    room.emu.faults.status(503, method="POST", path=path, times=4)  # every try of the post
+    failed = await room.run("digest send-now", admin, channel=general)
+    assert failed.ephemeral and "Discord kept failing (503" in text_of(failed), text_of(failed)
+    assert room.posts(general.id) == []
+    listed = await room.run("digest list", admin)
+    assert "paused" not in text_of(listed)  # a failing Discord is not a lost channel

@@ -17,6 +17,8 @@ import gc
 import hashlib
 import json
 import logging
+import re
+import signal
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -35,6 +37,7 @@ from briefing.seed import read_seed
 from briefing.settings import Settings, load_settings
 from briefing.store import Store
 from cogs._bot import BotAnswers
+from cogs._drain import drain, in_flight
 from cogs._errors import report
 from cogs._finish import ForDiscord
 from cogs._views import PageButton
@@ -46,6 +49,9 @@ TREE_HASH_KEY = "command_tree_sha256:{app}"
 # How soon after a change (by an editor here, or another process) the common answers are
 # rendered again, before anyone asks.
 KEEP_WARM_SECONDS = 5.0
+# On SIGTERM: how long the interactions in flight may take to finish, inside the 10 s that
+# `docker stop` and most supervisors give before SIGKILL (closing takes the rest).
+DRAIN_SECONDS = 6.0
 
 
 class BriefingTree(app_commands.CommandTree["BriefingBot"]):
@@ -53,6 +59,13 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         await report(interaction, error)
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """While stopping, a new command is answered at once, not started and cut off."""
+        stopping = self.client.stopping
+        if stopping and interaction.type is discord.InteractionType.application_command:
+            raise app_commands.CheckFailure("The bot is restarting; please ask again in a moment.")
+        return True
 
 
 class BriefingBot(commands.Bot):
@@ -81,6 +94,32 @@ class BriefingBot(commands.Bot):
         self._digests: DigestDesk | None = None
         self._keep_warm: asyncio.Task[None] | None = None
         self._checked: asyncio.Task[None] | None = None
+        self._stopping: asyncio.Task[None] | None = None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping is not None
+
+    def stop_on(self, signum: int) -> None:
+        """SIGTERM or SIGINT: stop gracefully, once (a second signal changes nothing)."""
+        if self._stopping is None:
+            self._stopping = asyncio.create_task(self.shutdown(signal.Signals(signum).name))
+
+    async def stopped(self) -> None:
+        """Wait for a graceful stop under way, if any, to finish (the store closed)."""
+        if self._stopping is not None:
+            await self._stopping
+
+    async def shutdown(self, reason: str) -> None:
+        """No new digests; let the interactions in flight get their answers (new commands
+        are told to ask again); then close the gateway, the HTTP session and the store."""
+        log.info("%s: stopping; %d interaction(s) in flight", reason, len(in_flight()))
+        if "cogs.digests" in self.extensions:
+            await self.unload_extension("cogs.digests")  # its deliveries resume elsewhere
+        left = await drain(DRAIN_SECONDS)
+        if left:
+            log.warning("stopping with %d interaction(s) unfinished", left)
+        await self.close()
 
     @property
     def store(self) -> Store:
@@ -114,6 +153,9 @@ class BriefingBot(commands.Bot):
 
     async def claims_stored(self) -> int:
         return await self.store.claim_count()
+
+    def store_file_problem(self) -> str | None:
+        return self.store.file_problem()
 
     async def setup_hook(self) -> None:
         try:
@@ -215,9 +257,9 @@ class BriefingBot(commands.Bot):
                 task.cancel()
         self._keep_warm = self._checked = None
         await super().close()
-        if self._store is not None:
-            await self._store.close()
-            self._store = None
+        store, self._store = self._store, None  # closed once, however many ask
+        if store is not None:
+            await store.close()
 
 
 def point_discord_at(settings: Settings) -> None:
@@ -226,28 +268,41 @@ def point_discord_at(settings: Settings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
-class _RedactSecrets(logging.Filter):
-    """Belt and braces: the token must never reach a log line, whoever logs it."""
+# Interaction tokens let whoever holds one answer as the bot for 15 minutes; discord.py
+# logs them at DEBUG inside webhook URLs and gateway payloads.
+_INTERACTION_TOKENS = re.compile(
+    r"(?P<lead>/(?:webhooks|interactions)/\d+/)[^/\s'\"?]+"
+    r"|(?P<key>['\"]token['\"]\s*:\s*['\"])[^'\"]+"
+)
 
-    def __init__(self, secret: str) -> None:
-        super().__init__()
+
+def redact(text: str, secret: str = "") -> str:
+    """`text` without the bot token or any interaction token."""
+    if secret:
+        text = text.replace(secret, "[redacted]")
+    return _INTERACTION_TOKENS.sub(lambda m: (m["lead"] or m["key"]) + "[redacted]", text)
+
+
+class _Redacting(logging.Formatter):
+    """No token reaches a log line, whoever logs it, at any level, tracebacks included."""
+
+    def __init__(self, fmt: str, secret: str) -> None:
+        super().__init__(fmt)
         self.secret = secret
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secret and self.secret in record.getMessage():
-            record.msg = record.getMessage().replace(self.secret, "[redacted]")
-            record.args = ()
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secret)
 
 
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    if settings.discord_token is not None:
-        handler.addFilter(_RedactSecrets(settings.discord_token.get_secret_value()))
+    secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    handler.setFormatter(_Redacting("%(asctime)s %(levelname)-7s %(name)s: %(message)s", secret))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
+    if settings.log_level != "DEBUG":  # a line per digest job run says nothing to an operator
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
@@ -257,7 +312,12 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
         if sync_only:
             await bot.login(settings.token())  # login runs setup_hook, which syncs
         else:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, bot.stop_on, signum)
             await bot.start(settings.token())
+            await bot.stopped()  # start() returns once the gateway is closed; the rest follows
+            log.info("stopped")
 
 
 def check(settings: Settings) -> None:

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     health_port: int | None = Field(
         default=None, ge=0, le=65535, validation_alias=AliasChoices("BRIEFING_HEALTH_PORT")
     )
+    # Loopback unless told: a container's probe runs inside it; 0.0.0.0 to be probed from
+    # outside (the compose file's health check does not need it).
+    health_host: str = Field(
+        default="127.0.0.1", min_length=1, validation_alias=AliasChoices("BRIEFING_HEALTH_HOST")
+    )
     log_level: LogLevel = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL"))
     # Seconds one Discord request may take while posting a digest before it is tried again
     # (a hung channel must not hold its slot for long).

@@ -39,6 +39,10 @@ class Briefed(Protocol):
         """How many claims the store holds, asked of the store each time (a health probe)."""
         ...
 
+    def store_file_problem(self) -> str | None:
+        """None, or "missing" / "replaced" when the database file changed under the bot."""
+        ...
+
 
 def briefed(client: discord.Client) -> Briefed:
     """The running bot, from an interaction's client or a cog's bot."""

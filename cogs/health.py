@@ -1,7 +1,9 @@
 """An HTTP health endpoint for container orchestrators, when BRIEFING_HEALTH_PORT is set.
 
-GET /healthz answers 200 once the bot is connected to the gateway and its store answers,
-503 otherwise, with a small JSON body saying which part is not ready.
+GET /healthz answers 200 once the bot is connected to the gateway and its store answers
+from the database file on disk, 503 otherwise, with a small JSON body saying which part is
+not ready. It listens on BRIEFING_HEALTH_HOST (loopback by default), names no software
+versions, and a port it cannot have is logged, never a reason to stop the bot.
 """
 
 from __future__ import annotations
@@ -28,11 +30,16 @@ class Health(commands.Cog):
     async def cog_load(self) -> None:
         app = web.Application()
         app.router.add_get("/healthz", self.healthz)
+        app.on_response_prepare.append(_anonymous)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
-        # All interfaces: in a container the orchestrator probes from outside.
-        await web.TCPSite(self.runner, "0.0.0.0", self.port).start()
-        log.info("health endpoint on port %d", self.port)
+        host = briefed(self.bot).settings.health_host
+        try:
+            await web.TCPSite(self.runner, host, self.port).start()
+        except OSError as exc:
+            log.error("no health endpoint: cannot listen on %s:%d (%s)", host, self.port, exc)
+            return
+        log.info("health endpoint on %s:%d", host, self.port)
 
     async def cog_unload(self) -> None:
         if self.runner is not None:
@@ -54,17 +61,24 @@ class Health(commands.Cog):
         connected = self.connected and not self.bot.is_closed()
         try:
             claims: int | None = await briefed(self.bot).claims_stored()
+            file = briefed(self.bot).store_file_problem()
         except Exception:
-            claims = None
+            claims, file = None, None
         latency = self.bot.latency
+        store = "unavailable" if claims is None else f"database file {file}" if file else "ok"
         body = {
             "gateway": "connected" if connected else "not connected",
-            "store": "ok" if claims is not None else "unavailable",
+            "store": store,
             "claims": claims,
             "latency_ms": round(latency * 1000) if math.isfinite(latency) else None,
         }
-        healthy = connected and claims is not None
+        healthy = connected and store == "ok"
         return web.json_response(body, status=200 if healthy else 503)
+
+
+async def _anonymous(request: web.Request, response: web.StreamResponse) -> None:
+    """No "Server: Python/3.x aiohttp/3.x": versions tell an attacker what to try."""
+    response.headers["Server"] = "briefing-bot"
 
 
 async def setup(bot: commands.Bot) -> None:

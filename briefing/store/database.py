@@ -17,6 +17,7 @@ filesystem: WAL needs shared memory that network filesystems do not give.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -29,6 +30,8 @@ from typing import Any, Self, TypeVar
 import aiosqlite
 
 from briefing.store.rows import timeline_key_of
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Params = Sequence[Any]
@@ -76,8 +79,15 @@ def split_sql(script: str) -> list[str]:
     return statements
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    found = path.stat()
+    return found.st_dev, found.st_ino
+
+
 class Database:
     """The three connections and the ways to use them; `Store` adds what to ask."""
+
+    _file: tuple[Path, tuple[int, int]]
 
     def __init__(
         self,
@@ -123,6 +133,7 @@ class Database:
             readers.append(open_reader(path))
             readers.append(open_reader(path, in_thread=True))
             opened = cls(writer, *readers)
+            opened._file = (path, _identity(path))
             await opened._migrate()
         except BaseException:
             if opened is not None:
@@ -133,13 +144,30 @@ class Database:
             raise
         return opened
 
+    def file_problem(self) -> str | None:
+        """None while the database file is the one opened; "missing" or "replaced" once it
+        was deleted or swapped under the running bot, which would go on using the old one
+        (SQLite holds it open) while nothing it writes reaches the file on disk."""
+        path, opened = self._file
+        try:
+            now = _identity(path)
+        except FileNotFoundError:
+            return "missing"
+        return None if now == opened else "replaced"
+
     def _close_readers(self) -> None:
         self._worker.shutdown(wait=True)  # the scanner's last query, if any, ends first
         self._scanner.close()
         self._reader.close()
 
     async def close(self) -> None:
+        """Close, folding the write-ahead log into the main file first, so that the file
+        alone is the whole database (a copy of it, a backup that forgets the -wal)."""
         self._close_readers()
+        try:
+            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:  # busy (another process reads): the next close folds it
+            log.warning("could not checkpoint the database on close: %s", exc)
         await self._writer.close()
 
     async def _migrate(self) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import os
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+from dotenv import dotenv_values
 
 from sandbox.emulator import (
     ChannelSpec,
@@ -46,6 +49,32 @@ class Answer:
     messages: list[tuple[dict[str, Any], str]]  # (message, note such as "updated")
     modal: dict[str, Any] | None
     result: InteractionResult
+
+
+# The sandbox's own: its throwaway database and its emulated server. Everything else an
+# operator set (the seed, the log level, the digest timeout…) applies as in a real run.
+SANDBOX_OWNED = (
+    "BRIEFING_DATABASE",
+    "BRIEFING_HOME_GUILD_IDS",
+    "BRIEFING_EDITOR_ROLE_IDS",
+    "BRIEFING_EDITOR_CHANNEL_ID",
+)
+
+
+def operator_settings(folder: Path | None = None) -> dict[str, str]:
+    """The bot's settings from the environment and `.env` (in `folder`, by default the
+    current one, as `bot.py run` reads them), paths made absolute, less the sandbox's own."""
+    here = folder or Path.cwd()
+    found = {k: v for k, v in dotenv_values(here / ".env").items() if v is not None}
+    found |= os.environ
+    wanted = {
+        k: v
+        for k, v in found.items()
+        if (k.startswith("BRIEFING_") or k == "LOG_LEVEL") and k not in SANDBOX_OWNED and v
+    }
+    if "BRIEFING_SEED" in wanted:  # the bot runs in the project folder, not here
+        wanted["BRIEFING_SEED"] = str((here / wanted["BRIEFING_SEED"]).resolve())
+    return wanted
 
 
 class World:
@@ -104,7 +133,8 @@ class World:
             gateway_url=emu.gateway_url,
             database=self.workdir / "briefing.db",
             log_path=self.log_path,
-            extra_env={
+            extra_env=operator_settings()
+            | {
                 "BRIEFING_HOME_GUILD_IDS": str(self.guild.id),
                 "BRIEFING_EDITOR_ROLE_IDS": str(editor.id),
             },

@@ -114,3 +114,23 @@ def test_an_unreachable_api_is_one_line(tmp_path: Path) -> None:
     [line] = done.stderr.strip().splitlines()[-1:]
     assert line.startswith("error: cannot reach Discord at DISCORD_API_BASE http://127.0.0.1:9")
     assert "Traceback" not in done.stderr
+
+
+def test_redact_takes_out_every_kind_of_token() -> None:
+    from bot import redact
+
+    secret = "MTAw.c2Fu.ZGJveC1ub3QtYS1yZWFs"
+    lines = {
+        f"Authorization: Bot {secret}": "Authorization: Bot [redacted]",
+        "POST https://discord.com/api/v10/webhooks/123/aW50ZXJh.Y3Rpb24_-x/messages/@original "
+        "with None": "POST https://discord.com/api/v10/webhooks/123/[redacted]/messages/"
+        "@original with None",
+        "/interactions/456/tok-en_1/callback": "/interactions/456/[redacted]/callback",
+        "{'t': 'INTERACTION_CREATE', 'd': {'token': 'abc.DEF-1', 'id': '9'}}": (
+            "{'t': 'INTERACTION_CREATE', 'd': {'token': '[redacted]', 'id': '9'}}"
+        ),
+        '{"token": "abc"}': '{"token": "[redacted]"}',
+        "nothing secret here: /webhooks/ and token": "nothing secret here: /webhooks/ and token",
+    }
+    for line, cleaned in lines.items():
+        assert redact(line, secret) == cleaned

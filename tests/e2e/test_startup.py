@@ -120,3 +120,66 @@ async def test_an_unusable_database_path_is_one_line(tmp_path: Path) -> None:
     last = bot.log().strip().splitlines()[-1]
     assert last.startswith(f"error: BRIEFING_DATABASE {blocker / 'briefing.db'}: cannot open it")
     assert "Traceback" not in bot.log()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_health_turns_red_when_the_database_file_is_replaced(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    import aiohttp
+
+    port = _free_port()
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = BotProcess.against(emu, tmp_path, extra_env={"BRIEFING_HEALTH_PORT": str(port)})
+        await bot.start()
+
+        async def probe() -> tuple[int, dict[str, object], str]:
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    return response.status, await response.json(), response.headers["Server"]
+
+        try:
+            await emu.wait_until(lambda: "ready as" in bot.log(), 30, "on_ready")
+            status, body, server = await probe()
+            assert (status, body["store"]) == (200, "ok")
+            assert server == "briefing-bot"  # no Python or aiohttp version
+            assert f"health endpoint on 127.0.0.1:{port}" in bot.log()  # loopback by default
+
+            database = tmp_path / "briefing.db"
+            os.replace(database, tmp_path / "old.db")  # an operator restores a backup over it
+            shutil.copyfile(tmp_path / "old.db", database)
+            status, body, _ = await probe()
+            assert (status, body["store"]) == (503, "database file replaced")
+            database.unlink()
+            status, body, _ = await probe()
+            assert (status, body["store"]) == (503, "database file missing")
+        finally:
+            await bot.stop()
+
+
+async def test_a_taken_health_port_is_logged_and_the_bot_serves_anyway(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+            bot = BotProcess.against(emu, tmp_path, extra_env={"BRIEFING_HEALTH_PORT": str(port)})
+            await bot.start()
+            try:
+                await emu.wait_for_commands(timeout=30)
+                await emu.wait_until(lambda: "ready as" in bot.log(), 30, "on_ready")
+            finally:
+                await bot.stop()
+    log = bot.log()
+    assert f"no health endpoint: cannot listen on 127.0.0.1:{port}" in log
+    assert "Traceback" not in log

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import subprocess
 import sys
@@ -238,7 +239,9 @@ def test_modal_inputs_are_asked_in_turn_then_submitted() -> None:
 # ---------------------------------------------------------------------------------- sessions
 
 
-def sandbox(*args: str, stdin: str = "", timeout: float = 90) -> subprocess.CompletedProcess[str]:
+def sandbox(
+    *args: str, stdin: str = "", timeout: float = 90, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`python bot.py sandbox ARGS` the way a person runs it, with piped stdin."""
     return subprocess.run(
         [sys.executable, "bot.py", "sandbox", *args],
@@ -247,6 +250,7 @@ def sandbox(*args: str, stdin: str = "", timeout: float = 90) -> subprocess.Comp
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=None if env is None else os.environ | env,
     )
 
 
@@ -342,3 +346,31 @@ def test_an_admin_subscribes_previews_sends_and_sees_a_scheduled_digest_fire() -
     fired = out.split("> wait #digests 150", 1)[1]
     assert f"Briefing digest · {slot:%d %B %Y, %H:%M} UTC" in fired, fired
     assert "Still disputed" in fired and "kursk-recaptured" in fired
+
+
+def test_the_sandbox_uses_the_operator_s_seed(tmp_path: Path) -> None:
+    """BRIEFING_SEED applies in the sandbox as in a real run (the database stays its own)."""
+    seed = (ROOT / "data" / "briefing.yaml").read_text(encoding="utf-8")
+    ours = tmp_path / "our-briefing.yaml"
+    ours.write_text(seed.replace("title: The fight for Kursk", "title: Kursk, as we tell it"))
+    done = sandbox(stdin="/kursk-status\n", env={"BRIEFING_SEED": str(ours)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Kursk, as we tell it" in done.stdout
+
+
+def test_operator_settings_come_from_the_environment_and_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text(
+        "BRIEFING_SEED=mine.yaml\nBRIEFING_DATABASE=/srv/prod.db\nLOG_LEVEL=debug\n"
+        "DISCORD_TOKEN=not-for-the-sandbox\nBRIEFING_DIGEST_TIMEOUT=\n",
+        encoding="utf-8",
+    )
+    for name in [n for n in os.environ if n.startswith("BRIEFING_") or n == "LOG_LEVEL"]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("BRIEFING_DIGEST_TIMEOUT", "3")
+    assert repl_world.operator_settings(tmp_path) == {
+        "BRIEFING_SEED": str(tmp_path / "mine.yaml"),
+        "LOG_LEVEL": "debug",
+        "BRIEFING_DIGEST_TIMEOUT": "3",  # the environment wins over .env, as for the bot
+    }

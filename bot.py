@@ -167,6 +167,7 @@ class BriefingBot(commands.Bot):
         if await self.store.claim_count() == 0:
             if await self.store.load_seed(read_seed(self.settings.seed)):
                 log.info("loaded the curated seed from %s", self.settings.seed)
+        await self.store.checkpoint()  # the schema and seed in the file itself, not the -wal
         self.add_dynamic_items(PageButton)
         loaded = await self.load_extensions(EXTENSIONS)
         if len(loaded) < len(EXTENSIONS):
@@ -266,6 +267,10 @@ def point_discord_at(settings: Settings) -> None:
     """Aim discord.py's REST and gateway at the configured endpoints (proxy, sandbox, tests)."""
     discord.http.Route.BASE = settings.discord_api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    # The bot never joins voice: discord.py's warnings about missing voice libraries would
+    # only send an operator looking for a problem that is not there.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 # Interaction tokens let whoever holds one answer as the bot for 15 minutes; discord.py

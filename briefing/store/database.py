@@ -160,14 +160,23 @@ class Database:
         self._scanner.close()
         self._reader.close()
 
+    async def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the main file, so that the file alone is the whole
+        database (for a copy of it, or a backup that forgets the -wal); False if readers in
+        another process kept part of it back (a later checkpoint folds the rest)."""
+        async with self._lock:
+            try:
+                rows = await self._writer.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                log.warning("could not checkpoint the database: %s", exc)
+                return False
+        busy = next(iter(rows))[0]
+        return not busy
+
     async def close(self) -> None:
-        """Close, folding the write-ahead log into the main file first, so that the file
-        alone is the whole database (a copy of it, a backup that forgets the -wal)."""
+        """Close, with the write-ahead log folded in first (`checkpoint`)."""
         self._close_readers()
-        try:
-            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error as exc:  # busy (another process reads): the next close folds it
-            log.warning("could not checkpoint the database on close: %s", exc)
+        await self.checkpoint()
         await self._writer.close()
 
     async def _migrate(self) -> None:

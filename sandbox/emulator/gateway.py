@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -118,6 +119,8 @@ class Gateway:
         self._guild_payloads = guild_payloads
         self._members_chunk = members_chunk
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.heartbeat_ack_delay = 0.04  # seconds: a plausible round trip to Discord
+        self._acks: set[asyncio.Task[None]] = set()
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
         self.log: list[GatewayLogEntry] = []
@@ -128,6 +131,10 @@ class Gateway:
         self.current: Session | None = None
 
     # ------------------------------------------------------------------ frames
+    async def _ack_later(self, conn: Connection) -> None:
+        await asyncio.sleep(self.heartbeat_ack_delay)
+        await self._send(conn, {"op": OP_HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+
     async def _send(self, conn: Connection, payload: dict[str, Any]) -> bool:
         self.log.append(
             GatewayLogEntry(
@@ -245,7 +252,12 @@ class Gateway:
         self.log.append(GatewayLogEntry("recv", int(op or -1), None, None, time.time(), d))
         if op == OP_HEARTBEAT:
             self.heartbeat_count += 1
-            await self._send(conn, {"op": OP_HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+            # After a round trip, as Discord does: an ACK sent at once can reach discord.py
+            # before its keep-alive thread has noted when it sent the beat, and it then
+            # measures the ACK against the beat before ("Can't keep up … 41 s behind").
+            ack = asyncio.create_task(self._ack_later(conn))
+            self._acks.add(ack)
+            ack.add_done_callback(self._acks.discard)
         elif op == OP_IDENTIFY:
             await self._identify(conn, d or {})
         elif op == OP_RESUME:

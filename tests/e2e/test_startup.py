@@ -183,3 +183,59 @@ async def test_a_taken_health_port_is_logged_and_the_bot_serves_anyway(tmp_path:
     log = bot.log()
     assert f"no health endpoint: cannot listen on 127.0.0.1:{port}" in log
     assert "Traceback" not in log
+
+
+async def test_the_file_alone_is_whole_after_start_up_and_the_log_is_clean(
+    tmp_path: Path,
+) -> None:
+    """Copying briefing.db without its -wal while the bot runs gives the whole database;
+    and a start logs nothing an operator would chase (no voice-library warnings)."""
+    import shutil
+
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = BotProcess.against(emu, tmp_path)
+        await bot.start()
+        try:
+            await emu.wait_until(lambda: "ready as" in bot.log(), 30, "on_ready")
+            copy = tmp_path / "copy.db"
+            shutil.copyfile(tmp_path / "briefing.db", copy)  # the main file only
+        finally:
+            await bot.stop()
+    with sqlite3.connect(copy) as db:
+        (claims,) = db.execute("SELECT COUNT(*) FROM claims").fetchone()
+    assert claims > 20
+    log = bot.log()
+    assert "voice" not in log.lower(), log
+    warnings = [line for line in log.splitlines() if " WARNING " in line]
+    assert all("editing is off" in line for line in warnings), warnings  # a real setting
+
+
+async def test_heartbeats_log_no_lag_and_the_latency_is_sane(tmp_path: Path) -> None:
+    """Quick heartbeats: the latency discord.py measures after each beat is a round trip,
+    never the time since the beat before (which, at Discord's 41 s interval, is what it
+    logs as "Can't keep up … 41.3s behind"). The emulator answers after a round trip, as
+    Discord does; an ACK sent at once could beat discord.py to noting its own send."""
+    import aiohttp
+
+    port = _free_port()
+    seen: list[int] = []
+    async with Emulator(
+        SANDBOX_TOKEN, guilds=[GuildSpec(name="g")], heartbeat_interval_ms=1500
+    ) as emu:
+        bot = BotProcess.against(emu, tmp_path, extra_env={"BRIEFING_HEALTH_PORT": str(port)})
+        await bot.start()
+        try:
+            await emu.wait_until(lambda: "ready as" in bot.log(), 30, "on_ready")
+            async with aiohttp.ClientSession() as http:
+                for _ in range(12):  # one reading per beat
+                    beats = emu.gateway.heartbeat_count
+                    await emu.wait_until(
+                        lambda b=beats: emu.gateway.heartbeat_count > b, 5, "a beat"
+                    )
+                    await asyncio.sleep(0.3)  # its ACK is in
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        seen.append((await response.json())["latency_ms"])
+        finally:
+            await bot.stop()
+    assert "Can't keep up" not in bot.log()
+    assert all(isinstance(ms, int) and 0 < ms < 1000 for ms in seen), seen

@@ -4,6 +4,7 @@ python bot.py run       connect to Discord (or DISCORD_API_BASE / DISCORD_GATEWA
 python bot.py sandbox   run the bot against the local Discord emulator, no token needed
 python bot.py sync      push the slash commands to Discord now, then exit
 python bot.py check     validate the configuration and the curated data file, then exit
+python bot.py invite    print the link that adds the bot to a server, with what it needs
 python bot.py import FILE [--apply]        check a briefing file, and apply it with --apply
 python bot.py export [--format F] [--output FILE]   the whole store as yaml, json or claimreview
 python bot.py backup DEST                  a consistent copy of the database (online backup)
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import gc
 import hashlib
 import json
@@ -41,6 +43,7 @@ from cogs._drain import drain, in_flight
 from cogs._errors import report
 from cogs._finish import ForDiscord
 from cogs._views import PageButton
+from cogs.digests import POSTING
 
 log = logging.getLogger("briefing")
 
@@ -325,6 +328,28 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
             log.info("stopped")
 
 
+def application_id(token: str) -> int:
+    """The application's id, which a bot token's first part carries (base64 of the id)."""
+    first = token.split(".", 1)[0]
+    try:
+        text = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        text = ""
+    if not text.isdigit():
+        raise SettingsError("DISCORD_TOKEN does not start with the application's id")
+    return int(text)
+
+
+def invite_url(settings: Settings) -> str:
+    """The link a server owner opens to add the bot: its two scopes, and exactly the
+    permissions digests need (public answers and editors' forms need none)."""
+    return discord.utils.oauth_url(
+        application_id(settings.token()),
+        permissions=discord.Permissions(**dict.fromkeys(POSTING, True)),
+        scopes=("bot", "applications.commands"),
+    )
+
+
 def check(settings: Settings) -> None:
     seed = read_seed(settings.seed)
     print(f"{settings.seed}: {len(seed.topics)} topics, {len(seed.claims)} claims, OK")
@@ -336,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="connect and serve")
     sub.add_parser("sync", help="sync slash commands now, then exit")
     sub.add_parser("check", help="validate configuration and the curated data file")
+    sub.add_parser("invite", help="print the link that adds the bot to a server")
     sub.add_parser(
         "sandbox", help="try the bot in a local Discord emulator (no token)", add_help=False
     )
@@ -357,6 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "check":
             check(settings)
+            return 0
+        if args.command == "invite":
+            print(invite_url(settings))
             return 0
         settings.token()  # fail before connecting, with the variable named
         setup_logging(settings)

@@ -42,7 +42,9 @@ from cogs._desk import private
 from cogs._embeds import to_embed
 
 log = logging.getLogger(__name__)
-NEEDED = ("view_channel", "send_messages", "embed_links")
+# What posting a digest (or a report to the editors) needs in a channel; the invite asks
+# for exactly these.
+POSTING = ("view_channel", "send_messages", "embed_links")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
 
@@ -194,7 +196,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
             raise NotAnAdmin("That channel is in another server.")
         schedule = schedule_of(frequency, time, timezone, WEEKDAYS.index(weekday))
         me = channel.guild.me
-        missing = [p for p in NEEDED if not getattr(channel.permissions_for(me), p)]
+        missing = [p for p in POSTING if not getattr(channel.permissions_for(me), p)]
         if missing:
             names = ", ".join(p.replace("_", " ").title() for p in missing)
             raise NotAnAdmin(f"The bot cannot post digests in {channel.mention}: it needs {names}.")

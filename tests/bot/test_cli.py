@@ -134,3 +134,22 @@ def test_redact_takes_out_every_kind_of_token() -> None:
     }
     for line, cleaned in lines.items():
         assert redact(line, secret) == cleaned
+
+
+def test_invite_prints_the_link_with_the_scopes_and_permissions_needed(tmp_path: Path) -> None:
+    done = run_bot(tmp_path, "invite", DISCORD_TOKEN=GOOD_TOKEN)
+    assert done.returncode == 0, done.stderr
+    url = done.stdout.strip()
+    # The token's first part is the application id; View Channel, Send Messages and Embed
+    # Links are 1024 + 2048 + 16384.
+    assert url == (
+        "https://discord.com/oauth2/authorize?client_id=100000000000000001"
+        "&scope=bot+applications.commands&permissions=19456"
+    )
+    assert GOOD_TOKEN.split(".")[1] not in url  # nothing of the secret part
+
+
+def test_invite_without_a_token_names_the_variable(tmp_path: Path) -> None:
+    done = run_bot(tmp_path, "invite")
+    assert done.returncode == 2
+    assert "DISCORD_TOKEN is not set" in done.stderr

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
             value = value.strip().removeprefix("Bot ").strip()
             if value == "":
                 return None
+            if value[0] in "'\"" and value[-1] == value[0]:
+                # `docker run --env-file` keeps quotes that a shell or .env reader would drop.
+                raise ValueError(
+                    "is wrapped in quotes; write DISCORD_TOKEN=... without them (docker's "
+                    "--env-file passes quotes on as part of the value)"
+                )
             if not _TOKEN_SHAPE.fullmatch(value):
                 # Never echo the value: it may be a real (if mangled) secret.
                 raise ValueError("is malformed (expected three dot-separated base64url parts)")

@@ -153,3 +153,12 @@ def test_invite_without_a_token_names_the_variable(tmp_path: Path) -> None:
     done = run_bot(tmp_path, "invite")
     assert done.returncode == 2
     assert "DISCORD_TOKEN is not set" in done.stderr
+
+
+def test_a_quoted_token_says_so(tmp_path: Path) -> None:
+    """`docker run --env-file` passes DISCORD_TOKEN="..." on with its quotes."""
+    done = run_bot(tmp_path, "run", DISCORD_TOKEN=f'"{GOOD_TOKEN}"')
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert "DISCORD_TOKEN" in line and "wrapped in quotes" in line and "--env-file" in line
+    assert GOOD_TOKEN not in done.stderr

@@ -52,6 +52,11 @@ TREE_HASH_KEY = "command_tree_sha256:{app}"
 # How soon after a change (by an editor here, or another process) the common answers are
 # rendered again, before anyone asks.
 KEEP_WARM_SECONDS = 5.0
+# Exit codes, one per kind of start-up failure (1 is left to the unexpected: a bug).
+EXIT_SETTINGS = 2  # a setting is missing or wrong, BRIEFING_DATABASE unusable included
+EXIT_DATA = 3  # the curated data file (BRIEFING_SEED) is malformed
+EXIT_DISCORD = 4  # DISCORD_API_BASE unreachable, not Discord's API, or failing
+EXIT_TOKEN = 5  # Discord rejected DISCORD_TOKEN
 # On SIGTERM: how long the interactions in flight may take to finish, inside the 10 s that
 # `docker stop` and most supervisors give before SIGKILL (closing takes the rest).
 DRAIN_SECONDS = 6.0
@@ -313,8 +318,31 @@ def setup_logging(settings: Settings) -> None:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+class DiscordUnusable(Exception):
+    """DISCORD_API_BASE answers, but not as Discord's API would."""
+
+
+async def preflight(settings: Settings) -> None:
+    """One unauthenticated GET /gateway before logging in, so that a wrong API base (404)
+    is one line at once rather than a traceback, and a Discord in trouble (5xx) is said
+    before discord.py's own retries (about 25 s) rather than after."""
+    url = f"{settings.discord_api_base}/gateway"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+        async with http.get(url) as response:
+            status, kind = response.status, response.content_type
+    if status == 404 or (status < 400 and kind != "application/json"):
+        raise DiscordUnusable(
+            f"DISCORD_API_BASE {settings.discord_api_base} is not Discord's API (GET /gateway "
+            f"answered {status} {kind}); it ends in /api/v10, such as "
+            "https://discord.com/api/v10"
+        )
+    if status >= 500:
+        log.warning("Discord answers %d at %s; retrying for about 25 s", status, url)
+
+
 async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
     point_discord_at(settings)
+    await preflight(settings)
     bot = BriefingBot(settings, force_sync=sync_only)
     async with bot:
         if sync_only:
@@ -390,19 +418,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.token()  # fail before connecting, with the variable named
         setup_logging(settings)
         asyncio.run(run_bot(settings, sync_only=args.command == "sync"))
-    except (SettingsError, BriefingError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, SettingsError) else 1
+    except SettingsError as exc:
+        return fail(f"error: {exc}", EXIT_SETTINGS)
+    except BriefingError as exc:
+        return fail(f"error: {exc}", EXIT_DATA)
     except discord.LoginFailure:
-        print("error: DISCORD_TOKEN was rejected by Discord (401)", file=sys.stderr)
-        return 1
-    except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+        return fail("error: DISCORD_TOKEN was rejected by Discord (401)", EXIT_TOKEN)
+    except DiscordUnusable as exc:
+        return fail(f"error: {exc}", EXIT_DISCORD)
+    except discord.HTTPException as exc:  # after discord.py's retries, at login or sync
         base = settings.discord_api_base
-        print(f"error: cannot reach Discord at DISCORD_API_BASE {base} ({exc})", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
+        what = f"{exc.status} {exc.response.reason}"
+        return fail(f"error: Discord at DISCORD_API_BASE {base} answered {what}", EXIT_DISCORD)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        base = settings.discord_api_base
+        return fail(f"error: cannot reach Discord at DISCORD_API_BASE {base} ({exc})", EXIT_DISCORD)
+    except KeyboardInterrupt:  # before the bot's own handler was installed
         return 130
     return 0
+
+
+def fail(line: str, code: int) -> int:
+    print(line, file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def test_bad_setting_is_one_line_naming_it(tmp_path: Path, variable: str, value:
 def test_dotenv_in_working_directory_is_read(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("BRIEFING_SEED=elsewhere.yaml\n")
     done = run_bot(tmp_path, "check")
-    assert done.returncode == 1
+    assert done.returncode == 3  # the data file
     assert "elsewhere.yaml: cannot read" in done.stderr
 
 
@@ -80,7 +80,7 @@ def test_check_refuses_a_malformed_file_precisely(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(seed.replace("status: disputed", "status: rumoured", 1), encoding="utf-8")
     done = run_bot(tmp_path, "check", BRIEFING_SEED=str(broken))
-    assert done.returncode == 1
+    assert done.returncode == 3
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(f"error: {broken}: claim '")
     assert "field status: Input should be" in line
@@ -110,7 +110,7 @@ def test_an_unreachable_api_is_one_line(tmp_path: Path) -> None:
     done = run_bot(
         tmp_path, "run", DISCORD_TOKEN=GOOD_TOKEN, DISCORD_API_BASE="http://127.0.0.1:9/api/v10"
     )
-    assert done.returncode == 1
+    assert done.returncode == 4  # Discord's API
     [line] = done.stderr.strip().splitlines()[-1:]
     assert line.startswith("error: cannot reach Discord at DISCORD_API_BASE http://127.0.0.1:9")
     assert "Traceback" not in done.stderr

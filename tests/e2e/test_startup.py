@@ -26,7 +26,7 @@ async def test_a_malformed_seed_stops_start_up_and_loads_nothing(tmp_path: Path)
     broken.write_text(seed.rstrip() + "\n  - {id: Bad Id, topic: troops}\n", encoding="utf-8")
     async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
         bot = await _run_until_exit(emu, tmp_path, BRIEFING_SEED=str(broken))
-    assert bot.returncode == 1
+    assert bot.returncode == 3  # the data file
     lines = bot.log().strip().splitlines()
     assert lines[-1].startswith(f"error: {broken}: claim 'Bad Id' (entry ")
     assert "field id: String should match pattern" in lines[-1]
@@ -39,7 +39,7 @@ async def test_a_malformed_seed_stops_start_up_and_loads_nothing(tmp_path: Path)
 async def test_a_rejected_token_is_one_clear_line(tmp_path: Path) -> None:
     async with Emulator("some-other-token", guilds=[GuildSpec(name="g")]) as emu:
         bot = await _run_until_exit(emu, tmp_path)
-    assert bot.returncode == 1
+    assert bot.returncode == 5  # the token
     assert bot.log().strip().splitlines()[-1] == (
         "error: DISCORD_TOKEN was rejected by Discord (401)"
     )
@@ -239,3 +239,31 @@ async def test_heartbeats_log_no_lag_and_the_latency_is_sane(tmp_path: Path) -> 
             await bot.stop()
     assert "Can't keep up" not in bot.log()
     assert all(isinstance(ms, int) and 0 < ms < 1000 for ms in seen), seen
+
+
+async def test_an_api_base_that_is_not_discord_s_api_is_one_line_at_once(tmp_path: Path) -> None:
+    """The emulator's root without /api/v10, as an operator might paste a base URL."""
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        root = emu.api_base.removesuffix("/api/v10")
+        bot = await _run_until_exit(emu, tmp_path, DISCORD_API_BASE=root)
+    assert bot.returncode == 4
+    (line,) = bot.log().strip().splitlines()
+    assert line.startswith(f"error: DISCORD_API_BASE {root} is not Discord's API (GET /gateway ")
+    assert "ends in /api/v10" in line
+
+
+async def test_a_failing_discord_is_said_before_and_after_in_one_line_each(
+    tmp_path: Path,
+) -> None:
+    """503 (which discord.py does not retry) on every request: a warning as it starts, then
+    one line naming the answer, no traceback."""
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        emu.faults.status(503, times=None)
+        bot = await _run_until_exit(emu, tmp_path)
+    assert bot.returncode == 4
+    log = bot.log()
+    assert "WARNING briefing: Discord answers 503 at" in log
+    assert log.strip().splitlines()[-1] == (
+        f"error: Discord at DISCORD_API_BASE {emu.api_base} answered 503 Service Unavailable"
+    )
+    assert "Traceback" not in log

@@ -19,11 +19,13 @@ import gc
 import hashlib
 import json
 import logging
+import os
 import re
 import signal
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -35,7 +37,7 @@ from briefing.answers import AnswerCache
 from briefing.digesting import DigestDesk
 from briefing.editorial import Desk
 from briefing.errors import BriefingError, SettingsError
-from briefing.seed import read_seed
+from briefing.seed import SEED_FINGERPRINT_KEY, fingerprint, read_seed
 from briefing.settings import Settings, load_settings
 from briefing.store import Store
 from cogs._bot import BotAnswers
@@ -172,9 +174,13 @@ class BriefingBot(commands.Bot):
             raise SettingsError(
                 f"BRIEFING_DATABASE {self.settings.database}: cannot open it ({exc})"
             ) from None
+        seed = self.settings.seed
         if await self.store.claim_count() == 0:
-            if await self.store.load_seed(read_seed(self.settings.seed)):
-                log.info("loaded the curated seed from %s", self.settings.seed)
+            if await self.store.load_seed(read_seed(seed)):
+                log.info("loaded the curated seed from %s", seed)
+                await self.store.set_meta(SEED_FINGERPRINT_KEY, fingerprint(seed))
+        elif (note := await seed_drift(self.store, seed)) is not None:
+            log.warning("%s", note)
         await self.store.checkpoint()  # the schema and seed in the file itself, not the -wal
         self.add_dynamic_items(PageButton)
         loaded = await self.load_extensions(EXTENSIONS)
@@ -356,6 +362,18 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
             log.info("stopped")
 
 
+async def seed_drift(store: Store, seed: Path) -> str | None:
+    """What to tell an operator when the curated file is not what the store was loaded or
+    last updated from; None when they agree. The store is never overwritten for it."""
+    if await store.get_meta(SEED_FINGERPRINT_KEY) == fingerprint(seed):
+        return None
+    return (
+        f"{seed} differs from what this database was loaded from; the database (with every "
+        f"editor's change) is used as it is. To see what the file would change: bot.py "
+        f"import {seed}; to apply it: bot.py import {seed} --apply"
+    )
+
+
 def application_id(token: str) -> int:
     """The application's id, which a bot token's first part carries (base64 of the id)."""
     first = token.split(".", 1)[0]
@@ -379,8 +397,32 @@ def invite_url(settings: Settings) -> str:
 
 
 def check(settings: Settings) -> None:
+    """What `run` would meet before connecting: the data file, the database, and whether
+    the two agree."""
     seed = read_seed(settings.seed)
     print(f"{settings.seed}: {len(seed.topics)} topics, {len(seed.claims)} claims, OK")
+    for line in asyncio.run(check_database(settings)):
+        print(line)
+
+
+async def check_database(settings: Settings) -> list[str]:
+    path = settings.database
+    if not path.exists():
+        folder = next(p for p in path.absolute().parents if p.exists())
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            raise SettingsError(f"BRIEFING_DATABASE {path}: cannot create it in {folder}")
+        return [f"{path}: not there yet; run creates it and loads {settings.seed}"]
+    try:
+        store = await Store.open(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise SettingsError(f"BRIEFING_DATABASE {path}: cannot open it ({exc})") from None
+    try:
+        lines = [f"{path}: {await store.claim_count()} claims, OK"]
+        if (note := await seed_drift(store, settings.seed)) is not None:
+            lines.append(f"note: {note}")
+    finally:
+        await store.close()
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ Format (see README "The data file"); a JSON document of the same structure reads
 
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
 from pathlib import Path
@@ -292,3 +293,16 @@ def read_text(path: Path) -> str:
 
 def read_seed(path: Path) -> Briefing:
     return parse_seed(read_text(path), path)
+
+
+# Where the store keeps the fingerprint of the curated file it was last loaded or updated
+# from, so that a changed file is noticed (and never applied over editors' work unasked).
+SEED_FINGERPRINT_KEY = "seed_sha256"
+
+
+def fingerprint(path: Path) -> str:
+    """The file's SHA-256: the same bytes, the same briefing."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise SeedError(f"{path}: cannot read it ({exc.strerror})") from None

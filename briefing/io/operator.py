@@ -20,7 +20,7 @@ from briefing.import_plan import ImportPlan, plan_import
 from briefing.io.claimreview import DEFAULT_BASE_URL, DEFAULT_PUBLISHER
 from briefing.io.documents import EXPORT_FORMATS, ExportFormat, export_file, parse_briefing
 from briefing.models import Briefing, Editor
-from briefing.seed import read_text
+from briefing.seed import SEED_FINGERPRINT_KEY, fingerprint, read_text
 from briefing.settings import Settings, load_settings
 from briefing.store import Store
 
@@ -59,7 +59,10 @@ def main(command: str, argv: list[str]) -> int:
     try:
         settings = load_settings()
         if command == "import":
-            lines = asyncio.run(_import(settings, args.file, apply=args.apply, reason=args.reason))
+            is_seed = args.file.resolve() == settings.seed.resolve()
+            lines = asyncio.run(
+                _import(settings, args.file, apply=args.apply, reason=args.reason, is_seed=is_seed)
+            )
         elif command == "export":
             fmt: ExportFormat = args.format
             lines = asyncio.run(_export(settings, fmt, args.output, args.base_url, args.publisher))
@@ -82,7 +85,9 @@ async def _open(settings: Settings, *, create: bool = False) -> Store:
     return await Store.open(settings.database)
 
 
-async def _import(settings: Settings, path: Path, *, apply: bool, reason: str | None) -> list[str]:
+async def _import(
+    settings: Settings, path: Path, *, apply: bool, reason: str | None, is_seed: bool = False
+) -> list[str]:
     # Read and validated whole before the database is even opened.
     briefing = parse_briefing(read_text(path), path)
     if not apply and not settings.database.exists():  # a dry run creates nothing
@@ -93,6 +98,8 @@ async def _import(settings: Settings, path: Path, *, apply: bool, reason: str | 
             why = reason or f"import of {path.name}"
             plan = await store.apply_briefing(briefing, OPERATOR, reason=why)
             done = "Applied." if plan.changes_anything else "Nothing applied."
+            if is_seed:  # the store now holds the curated file: it is no longer "changed"
+                await store.set_meta(SEED_FINGERPRINT_KEY, fingerprint(path))
         else:
             plan = plan_import(briefing, await store.export_briefing())
             done = DRY_RUN

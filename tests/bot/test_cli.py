@@ -72,7 +72,24 @@ def test_dotenv_in_working_directory_is_read(tmp_path: Path) -> None:
 def test_check_accepts_the_curated_file(tmp_path: Path) -> None:
     done = run_bot(tmp_path, "check", BRIEFING_SEED=str(ROOT / "data" / "briefing.yaml"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().endswith("OK")
+    seed_line, database_line = done.stdout.strip().splitlines()
+    assert seed_line.endswith("claims, OK")
+    assert database_line.startswith("data/briefing.db: not there yet; run creates it")
+    assert not (tmp_path / "data").exists()  # check creates nothing
+
+
+def test_check_refuses_a_database_path_run_could_not_open(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    seed = str(ROOT / "data" / "briefing.yaml")
+    done = run_bot(
+        tmp_path, "check", BRIEFING_SEED=seed, BRIEFING_DATABASE=str(tmp_path / "afile" / "b.db")
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"error: BRIEFING_DATABASE {tmp_path / 'afile' / 'b.db'}: cannot create it")
+    )
 
 
 def test_check_refuses_a_malformed_file_precisely(tmp_path: Path) -> None:

@@ -267,3 +267,53 @@ async def test_a_failing_discord_is_said_before_and_after_in_one_line_each(
         f"error: Discord at DISCORD_API_BASE {emu.api_base} answered 503 Service Unavailable"
     )
     assert "Traceback" not in log
+
+
+async def test_a_changed_seed_is_noticed_not_applied_until_an_operator_imports_it(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    original = (ROOT / "data" / "briefing.yaml").read_text(encoding="utf-8")
+    seed = tmp_path / "briefing.yaml"
+    seed.write_text(original, encoding="utf-8")
+    env = {"BRIEFING_SEED": str(seed)}
+
+    async def start_and_stop(log_name: str) -> str:
+        async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+            bot = BotProcess.against(emu, tmp_path, extra_env=env, log_name=log_name)
+            await bot.start()
+            try:
+                await emu.wait_until(lambda: "ready as" in bot.log(), 30, "on_ready")
+            finally:
+                await bot.stop()
+        return bot.log()
+
+    def operator(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "bot.py"), *args],
+            env={**bot_env(), **env, "BRIEFING_DATABASE": str(tmp_path / "briefing.db")},
+            capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "differs from what this database was loaded from" not in await start_and_stop("1.log")
+    seed.write_text(original.replace("title: The fight for Kursk", "title: Kursk, retold"))
+    log = await start_and_stop("2.log")
+    assert log.count(f"{seed} differs from what this database was loaded from") == 1
+    assert f"bot.py import {seed} --apply" in log
+    assert f"note: {seed} differs" in operator("check")
+    with sqlite3.connect(tmp_path / "briefing.db") as db:  # nothing was overwritten
+        titles = [t for (t,) in db.execute("SELECT title FROM topics")]
+    assert "The fight for Kursk" in titles and "Kursk, retold" not in titles
+    assert "Applied." in operator("import", str(seed), "--apply")
+    assert "differs" not in await start_and_stop("3.log")
+    assert "note:" not in operator("check")
+
+
+def bot_env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFING_"))}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -44,6 +45,7 @@ from cogs._bot import BotAnswers
 from cogs._drain import drain, in_flight
 from cogs._errors import report
 from cogs._finish import ForDiscord
+from cogs._metrics import Metrics
 from cogs._views import PageButton
 from cogs.digests import POSTING
 
@@ -98,6 +100,7 @@ class BriefingBot(commands.Bot):
         )
         self.settings = settings
         self.force_sync = force_sync
+        self.metrics = Metrics()
         self._store: Store | None = None
         self._answers: BotAnswers | None = None
         self._desk: Desk | None = None
@@ -266,6 +269,18 @@ class BriefingBot(commands.Bot):
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
 
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        command = interaction.command.qualified_name if interaction.command else "-"
+        self.metrics.interactions.labels(interaction.type.name, command).inc()
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: object
+    ) -> None:
+        name = getattr(command, "qualified_name", "-")
+        self.metrics.answered.labels(name).inc()
+        took = discord.utils.utcnow() - interaction.created_at
+        self.metrics.latency.labels(name).observe(max(took.total_seconds(), 0.0))
+
     async def close(self) -> None:
         for task in (self._keep_warm, self._checked):
             if task is not None:
@@ -313,10 +328,27 @@ class _Redacting(logging.Formatter):
         return redact(super().format(record), self.secret)
 
 
+class _JsonLines(_Redacting):
+    """One JSON object per line (LOG_FORMAT=json), for log shippers; redacted the same."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage(), self.secret),
+        }
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info), self.secret)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
     secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
-    handler.setFormatter(_Redacting("%(asctime)s %(levelname)-7s %(name)s: %(message)s", secret))
+    text_format = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+    json_lines = settings.log_format == "json"
+    handler.setFormatter((_JsonLines if json_lines else _Redacting)(text_format, secret))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)

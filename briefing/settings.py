@@ -16,6 +16,7 @@ _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]
 
 IdList = Annotated[tuple[int, ...], NoDecode]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["text", "json"]  # json: one object per line, for log shippers
 
 
 class Settings(BaseSettings):
@@ -62,6 +63,7 @@ class Settings(BaseSettings):
         default="127.0.0.1", min_length=1, validation_alias=AliasChoices("BRIEFING_HEALTH_HOST")
     )
     log_level: LogLevel = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL"))
+    log_format: LogFormat = Field(default="text", validation_alias=AliasChoices("LOG_FORMAT"))
     # Seconds one Discord request may take while posting a digest before it is tried again
     # (a hung channel must not hold its slot for long).
     digest_request_timeout: float = Field(
@@ -115,6 +117,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     def token(self) -> str:
         """The token, for the one place that needs it; raises if it is not configured."""

@@ -12,6 +12,7 @@ from briefing.answers import AnswerCache
 from briefing.digesting import DigestDesk
 from briefing.editorial import Desk
 from briefing.settings import Settings
+from cogs._metrics import Metrics
 from cogs._reply import Reply
 
 Choices = list[app_commands.Choice[str]]
@@ -32,6 +33,9 @@ class Briefed(Protocol):
 
     @property
     def digests(self) -> DigestDesk: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
 
     async def is_owner(self, user: discord.abc.User, /) -> bool: ...
 

@@ -11,6 +11,7 @@ from discord import app_commands
 
 from briefing.errors import BriefingError
 from briefing.render.cards import CONTENT_MAX, clip
+from cogs._bot import briefed
 from cogs._reply import PENDING_KEY
 
 log = logging.getLogger("briefing.errors")
@@ -79,6 +80,14 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         log.warning("interaction %s expired before it could be answered", interaction.id)
         return
     text = describe(error)
+    kind = (
+        "bug"
+        if text is None
+        else "discord"
+        if isinstance(original, DISCORD_TROUBLE)
+        else "expected"
+    )
+    briefed(interaction.client).metrics.errors.labels(kind).inc()
     if text is None:
         ref = secrets.token_hex(4)
         command = interaction.command.qualified_name if interaction.command else "component"

@@ -101,6 +101,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
         """One slot, once (`DigestDesk.deliver`); a paused channel loses its job and the
         editors are told."""
         result = await self.desk.deliver(subscription_id, slot, self._post, skipped=skipped)
+        briefed(self.bot).metrics.deliveries.labels(result.outcome).inc()
         if result.outcome == "paused":
             self.scheduler.remove(subscription_id)
             subscription = await self.desk.subscription_by_id(subscription_id)

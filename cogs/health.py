@@ -2,8 +2,9 @@
 
 GET /healthz answers 200 once the bot is connected to the gateway and its store answers
 from the database file on disk, 503 otherwise, with a small JSON body saying which part is
-not ready. It listens on BRIEFING_HEALTH_HOST (loopback by default), names no software
-versions, and a port it cannot have is logged, never a reason to stop the bot.
+not ready. GET /metrics is the same state and the bot's counters in Prometheus's text
+format (`cogs._metrics`). It listens on BRIEFING_HEALTH_HOST (loopback by default), names
+no software versions, and a port it cannot have is logged, never a reason to stop the bot.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import math
 
 from aiohttp import web
 from discord.ext import commands
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from cogs._bot import briefed
 
@@ -26,10 +28,13 @@ class Health(commands.Cog):
         self.runner: web.AppRunner | None = None
         # discord.py's is_ready() stays true while it reconnects; follow the gateway itself.
         self.connected = bot.is_ready()
+        self.gauges: dict[str, float] = {}  # read by the metrics registry at each scrape
 
     async def cog_load(self) -> None:
         app = web.Application()
         app.router.add_get("/healthz", self.healthz)
+        app.router.add_get("/metrics", self.metrics)
+        briefed(self.bot).metrics.watch(lambda: self.gauges)
         app.on_response_prepare.append(_anonymous)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
@@ -44,6 +49,10 @@ class Health(commands.Cog):
     async def cog_unload(self) -> None:
         if self.runner is not None:
             await self.runner.cleanup()
+
+    @commands.Cog.listener()
+    async def on_connect(self) -> None:  # answering before on_ready's guild wait is over
+        self.connected = True
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -74,6 +83,27 @@ class Health(commands.Cog):
         }
         healthy = connected and store == "ok"
         return web.json_response(body, status=200 if healthy else 503)
+
+    async def metrics(self, request: web.Request) -> web.Response:
+        bot = briefed(self.bot)
+        try:
+            claims = float(await bot.claims_stored())
+        except Exception:
+            claims = math.nan
+        database = bot.settings.database
+        sizes = [p.stat().st_size for p in (database, database.with_name(database.name + "-wal"))
+                 if p.exists()]  # fmt: skip
+        latency = self.bot.latency
+        self.gauges = {
+            "gateway_connected": float(self.connected and not self.bot.is_closed()),
+            "gateway_latency_seconds": latency if math.isfinite(latency) else math.nan,
+            "store_claims": claims,
+            "store_bytes": float(sum(sizes)),
+        }
+        return web.Response(
+            body=bot.metrics.exposition(),
+            headers={"Content-Type": CONTENT_TYPE_LATEST},
+        )
 
 
 async def _anonymous(request: web.Request, response: web.StreamResponse) -> None:

@@ -28,3 +28,18 @@ async def test_debug_logs_hold_no_token(tmp_path: Path) -> None:
     assert "[redacted]" in log
     for token in [*tokens, SANDBOX_TOKEN]:
         assert token not in log
+
+
+async def test_json_log_lines_for_log_shippers(tmp_path: Path) -> None:
+    import json
+
+    async with newsroom(tmp_path, LOG_FORMAT="json", LOG_LEVEL="DEBUG") as room:
+        await room.run("claim", room.member, id="no-such-claim")
+        tokens = [r.token for r in room.emu.interactions.values()]
+        log = room.bot.log()
+    entries = [json.loads(line) for line in log.splitlines()]  # every line is one object
+    assert all(set(e) >= {"time", "level", "logger", "message"} for e in entries)
+    assert any(e["logger"] == "briefing" and e["message"].startswith("synced") for e in entries)
+    assert any(e["level"] == "DEBUG" for e in entries)
+    for token in [*tokens, SANDBOX_TOKEN]:
+        assert token not in log

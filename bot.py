@@ -73,11 +73,32 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
         await report(interaction, error)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """While stopping, a new command is answered at once, not started and cut off."""
-        stopping = self.client.stopping
-        if stopping and interaction.type is discord.InteractionType.application_command:
+        """While stopping, a new command is answered at once, not started and cut off. Text
+        that is not text (a lone surrogate, which no keyboard types) is refused before any
+        command sees it; autocomplete gets no choices (Discord accepts nothing else)."""
+        command = interaction.type is discord.InteractionType.application_command
+        if self.client.stopping and command:
             raise app_commands.CheckFailure("The bot is restarting; please ask again in a moment.")
+        if has_lone_surrogate(interaction.data):
+            log.info("interaction %s: an option holds a lone surrogate", interaction.id)
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+                return False
+            raise app_commands.CheckFailure(
+                "Part of what you typed is not text (a lone surrogate); please type it again."
+            )
         return True
+
+
+def has_lone_surrogate(data: object) -> bool:
+    """Whether any string in an interaction's data holds half of a UTF-16 pair alone."""
+    if isinstance(data, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in data)
+    if isinstance(data, dict):
+        return any(has_lone_surrogate(v) for v in data.values())
+    if isinstance(data, list):
+        return any(has_lone_surrogate(v) for v in data)
+    return False
 
 
 class BriefingBot(commands.Bot):

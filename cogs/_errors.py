@@ -36,6 +36,7 @@ async def tell(interaction: discord.Interaction, message: str) -> None:
 
 
 UNKNOWN_INTERACTION = 10062
+ALREADY_ACKNOWLEDGED = 40060  # Discord delivered the interaction twice; the first answered
 # Failures of Discord or of the connection to it, not of the bot.
 DISCORD_TROUBLE = (discord.DiscordServerError, aiohttp.ClientError, TimeoutError)
 
@@ -66,6 +67,9 @@ def describe(error: BaseException) -> str | None:
         return str(error) or "You are not allowed to use this command here."
     if isinstance(error, app_commands.TransformerError):
         return f"`{error.value}` is not a valid value for that option."
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        # Discord's cached command list is older than the bot's: not a bug of the bot.
+        return "That command has changed since Discord showed it; reload Discord and try again."
     return None
 
 
@@ -75,6 +79,9 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         log.debug("interaction %s failed during shutdown: %r", interaction.id, error)
         return
     original = _original(error)
+    if isinstance(original, discord.HTTPException) and original.code == ALREADY_ACKNOWLEDGED:
+        log.info("interaction %s was delivered twice; the first delivery answered", interaction.id)
+        return
     if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
         # Too late (Discord's 3 s passed, e.g. the event arrived late): nobody can be told.
         log.warning("interaction %s expired before it could be answered", interaction.id)
@@ -101,4 +108,6 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         text = f"Something went wrong on our side. If it keeps happening, quote reference `{ref}`."
     elif isinstance(_original(error), DISCORD_TROUBLE):
         log.warning("could not answer interaction %s: %r", interaction.id, _original(error))
+    elif isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        log.warning("interaction %s: %s (a stale command list in Discord)", interaction.id, error)
     await tell(interaction, text)

@@ -1,0 +1,37 @@
+"""Input Discord would not normally send still gets a clean answer and a one-line log, not
+"Something went wrong" and a traceback: a lone surrogate in a text option (and in
+autocomplete, which gets no choices), and the same interaction delivered twice."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import Live
+
+LONE = "kursk \ud800"
+
+
+async def test_a_lone_surrogate_is_refused_plainly(live: Live) -> None:
+    for name, options in (("search", {"query": LONE}), ("claim", {"id": LONE})):
+        result = await live.run(name, **options)
+        assert result.ephemeral, result
+        assert result.content == (
+            "Part of what you typed is not text (a lone surrogate); please type it again."
+        )
+    choices = await live.complete("claim", "id", LONE)
+    assert choices == []
+    assert "Traceback" not in live.bot.log() and "reference" not in live.bot.log()
+    # And the bot goes on answering.
+    fine = await live.run("claim", id="kursk-recaptured")
+    assert fine.embeds and not fine.ephemeral
+
+
+async def test_an_interaction_delivered_twice_is_answered_once_and_logged_plainly(
+    live: Live,
+) -> None:
+    first = await live.run("about")
+    record = first.record
+    await live.emu.gateway.dispatch("INTERACTION_CREATE", record.payload)  # Discord repeats it
+    await live.emu.wait_until(
+        lambda: "was delivered twice" in live.bot.log(), 10, "the repeat to be noticed"
+    )
+    assert "Traceback" not in live.bot.log()
+    assert record.callback_attempts == 2 and record.response_type is not None

@@ -16,12 +16,14 @@ import argparse
 import asyncio
 import base64
 import datetime as dt
+import errno
 import gc
 import hashlib
 import json
 import logging
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import sys
@@ -195,9 +197,7 @@ class BriefingBot(commands.Bot):
         try:
             self.use_store(await Store.open(self.settings.database))
         except (OSError, sqlite3.Error) as exc:
-            raise SettingsError(
-                f"BRIEFING_DATABASE {self.settings.database}: cannot open it ({exc})"
-            ) from None
+            raise SettingsError(database_problem(self.settings.database, exc)) from None
         seed = self.settings.seed
         if await self.store.claim_count() == 0:
             if await self.store.load_seed(read_seed(seed)):
@@ -415,6 +415,14 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
             log.info("stopped")
 
 
+def database_problem(path: Path, exc: BaseException) -> str:
+    """One line on why the database cannot be used, naming the disk when it is full."""
+    if "disk is full" in str(exc) or getattr(exc, "errno", None) == errno.ENOSPC:
+        free = shutil.disk_usage(path.parent).free if path.parent.exists() else 0
+        return f"BRIEFING_DATABASE {path}: the disk is full ({free:,} bytes free in {path.parent})"
+    return f"BRIEFING_DATABASE {path}: cannot open it ({exc})"
+
+
 async def seed_drift(store: Store, seed: Path) -> str | None:
     """What to tell an operator when the curated file is not what the store was loaded or
     last updated from; None when they agree. The store is never overwritten for it."""
@@ -468,7 +476,7 @@ async def check_database(settings: Settings) -> list[str]:
     try:
         store = await Store.open(path)
     except (OSError, sqlite3.Error) as exc:
-        raise SettingsError(f"BRIEFING_DATABASE {path}: cannot open it ({exc})") from None
+        raise SettingsError(database_problem(path, exc)) from None
     try:
         lines = [f"{path}: {await store.claim_count()} claims, OK"]
         if (note := await seed_drift(store, settings.seed)) is not None:

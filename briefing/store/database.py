@@ -194,8 +194,14 @@ class Database:
                 await self._writer.execute(f"PRAGMA user_version = {number}")
                 await self._writer.execute("COMMIT")
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await self._rollback()
                 raise
+
+    async def _rollback(self) -> None:
+        """Roll back what is open. SQLite itself has already rolled back after some errors
+        (a full disk, say), and a second ROLLBACK would raise, hiding the real cause."""
+        if self._writer.in_transaction:
+            await self._writer.execute("ROLLBACK")
 
     async def data_version(self) -> int:
         """A number that moves whenever what answers show may have changed: claims or topics,
@@ -218,7 +224,7 @@ class Database:
                 # COMMIT must still roll back rather than leave the transaction open.
                 await self._writer.execute("COMMIT")
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await self._rollback()
                 raise
 
     # Bounded reads, on the loop thread. Async so that callers need not change if they move.

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from sandbox.emulator import Emulator, GuildSpec
 from sandbox.launcher import ROOT, SANDBOX_TOKEN, BotProcess
@@ -317,3 +321,31 @@ def bot_env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFING_"))}
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB filesystem (tmpfs), or a skip where mounting is not allowed (not root)."""
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(tiny)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small filesystem here (needs root)")
+    try:
+        yield tiny
+    finally:
+        subprocess.run(["umount", str(tiny)], check=False)
+
+
+async def test_a_full_disk_at_start_up_names_the_disk(tmp_path: Path, tiny_disk: Path) -> None:
+    """A 64 KiB filesystem cannot hold the schema: one line saying the disk is full, not
+    SQLite's "cannot rollback - no transaction is active" after a traceback."""
+    database = tiny_disk / "b.db"
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = await _run_until_exit(emu, tmp_path, BRIEFING_DATABASE=str(database))
+    assert bot.returncode == 2
+    (line,) = bot.log().strip().splitlines()[-1:]
+    assert line.startswith(f"error: BRIEFING_DATABASE {database}: the disk is full (")
+    assert "Traceback" not in bot.log()

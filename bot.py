@@ -27,8 +27,9 @@ import shutil
 import signal
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
@@ -92,6 +93,26 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
         return True
 
 
+def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """discord.py parses each gateway event inside its read loop, so one malformed event
+    (a field missing) raises out of the loop and ends the process. Each parser is wrapped
+    so that such an event is logged in one line and skipped; READY and RESUMED are left
+    alone: without them the session cannot go on anyway."""
+    for event, parse in list(parsers.items()):
+        if event not in ("READY", "RESUMED"):
+            parsers[event] = _guarded(event, parse)
+
+
+def _guarded(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    def guarded(data: Any) -> None:
+        try:
+            parse(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.warning("skipped a malformed %s event from the gateway (%r)", event, exc)
+
+    return guarded
+
+
 def has_lone_surrogate(data: object) -> bool:
     """Whether any string in an interaction's data holds half of a UTF-16 pair alone."""
     if isinstance(data, str):
@@ -124,6 +145,7 @@ class BriefingBot(commands.Bot):
         self.settings = settings
         self.force_sync = force_sync
         self.metrics = Metrics()
+        guard_parsers(self._connection.parsers)
         self._store: Store | None = None
         self._answers: BotAnswers | None = None
         self._desk: Desk | None = None

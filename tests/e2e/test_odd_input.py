@@ -35,3 +35,15 @@ async def test_an_interaction_delivered_twice_is_answered_once_and_logged_plainl
     )
     assert "Traceback" not in live.bot.log()
     assert record.callback_attempts == 2 and record.response_type is not None
+
+
+async def test_a_malformed_gateway_event_is_skipped_not_fatal(live: Live) -> None:
+    """A role event with its fields missing: discord.py's parser raises in its read loop,
+    which used to end the process."""
+    await live.emu.gateway.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(live.guild_id)})
+    await live.emu.wait_until(
+        lambda: "skipped a malformed GUILD_ROLE_CREATE event" in live.bot.log(), 10, "the skip"
+    )
+    answer = await live.run("claim", id="kursk-recaptured")
+    assert answer.embeds and live.bot.returncode is None
+    assert "Traceback" not in live.bot.log()

@@ -14,22 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import datetime as dt
-import errno
 import gc
 import hashlib
 import json
 import logging
-import os
-import re
-import shutil
 import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
 import aiohttp
 import discord
@@ -41,14 +33,24 @@ from briefing.answers import AnswerCache
 from briefing.digesting import DigestDesk
 from briefing.editorial import Desk
 from briefing.errors import BriefingError, SettingsError
+from briefing.logs import setup_logging
 from briefing.seed import SEED_FINGERPRINT_KEY, fingerprint, read_seed
 from briefing.settings import Settings, load_settings
+from briefing.startup import (
+    DiscordUnusable,
+    application_id,
+    check_database,
+    database_problem,
+    preflight,
+    seed_drift,
+)
 from briefing.store import Store
 from cogs._bot import BotAnswers
 from cogs._drain import drain, in_flight
 from cogs._errors import report
 from cogs._finish import ForDiscord
 from cogs._metrics import Metrics
+from cogs._odd_input import guard_parsers, has_lone_surrogate
 from cogs._views import PageButton
 from cogs.digests import POSTING
 
@@ -91,37 +93,6 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
                 "Part of what you typed is not text (a lone surrogate); please type it again."
             )
         return True
-
-
-def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
-    """discord.py parses each gateway event inside its read loop, so one malformed event
-    (a field missing) raises out of the loop and ends the process. Each parser is wrapped
-    so that such an event is logged in one line and skipped; READY and RESUMED are left
-    alone: without them the session cannot go on anyway."""
-    for event, parse in list(parsers.items()):
-        if event not in ("READY", "RESUMED"):
-            parsers[event] = _guarded(event, parse)
-
-
-def _guarded(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
-    def guarded(data: Any) -> None:
-        try:
-            parse(data)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            log.warning("skipped a malformed %s event from the gateway (%r)", event, exc)
-
-    return guarded
-
-
-def has_lone_surrogate(data: object) -> bool:
-    """Whether any string in an interaction's data holds half of a UTF-16 pair alone."""
-    if isinstance(data, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in data)
-    if isinstance(data, dict):
-        return any(has_lone_surrogate(v) for v in data.values())
-    if isinstance(data, list):
-        return any(has_lone_surrogate(v) for v in data)
-    return False
 
 
 class BriefingBot(commands.Bot):
@@ -345,82 +316,6 @@ def point_discord_at(settings: Settings) -> None:
     discord.VoiceClient.warn_dave = False
 
 
-# Interaction tokens let whoever holds one answer as the bot for 15 minutes; discord.py
-# logs them at DEBUG inside webhook URLs and gateway payloads.
-_INTERACTION_TOKENS = re.compile(
-    r"(?P<lead>/(?:webhooks|interactions)/\d+/)[^/\s'\"?]+"
-    r"|(?P<key>['\"]token['\"]\s*:\s*['\"])[^'\"]+"
-)
-
-
-def redact(text: str, secret: str = "") -> str:
-    """`text` without the bot token or any interaction token."""
-    if secret:
-        text = text.replace(secret, "[redacted]")
-    return _INTERACTION_TOKENS.sub(lambda m: (m["lead"] or m["key"]) + "[redacted]", text)
-
-
-class _Redacting(logging.Formatter):
-    """No token reaches a log line, whoever logs it, at any level, tracebacks included."""
-
-    def __init__(self, fmt: str, secret: str) -> None:
-        super().__init__(fmt)
-        self.secret = secret
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), self.secret)
-
-
-class _JsonLines(_Redacting):
-    """One JSON object per line (LOG_FORMAT=json), for log shippers; redacted the same."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": redact(record.getMessage(), self.secret),
-        }
-        if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info), self.secret)
-        return json.dumps(entry, ensure_ascii=False)
-
-
-def setup_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler()
-    secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
-    text_format = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-    json_lines = settings.log_format == "json"
-    handler.setFormatter((_JsonLines if json_lines else _Redacting)(text_format, secret))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(settings.log_level)
-    if settings.log_level != "DEBUG":  # a line per digest job run says nothing to an operator
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
-
-
-class DiscordUnusable(Exception):
-    """DISCORD_API_BASE answers, but not as Discord's API would."""
-
-
-async def preflight(settings: Settings) -> None:
-    """One unauthenticated GET /gateway before logging in, so that a wrong API base (404)
-    is one line at once rather than a traceback, and a Discord in trouble (5xx) is said
-    before discord.py's own retries (about 25 s) rather than after."""
-    url = f"{settings.discord_api_base}/gateway"
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
-        async with http.get(url) as response:
-            status, kind = response.status, response.content_type
-    if status == 404 or (status < 400 and kind != "application/json"):
-        raise DiscordUnusable(
-            f"DISCORD_API_BASE {settings.discord_api_base} is not Discord's API (GET /gateway "
-            f"answered {status} {kind}); it ends in /api/v10, such as "
-            "https://discord.com/api/v10"
-        )
-    if status >= 500:
-        log.warning("Discord answers %d at %s; retrying for about 25 s", status, url)
-
-
 async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
     point_discord_at(settings)
     await preflight(settings)
@@ -435,38 +330,6 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> None:
             await bot.start(settings.token())
             await bot.stopped()  # start() returns once the gateway is closed; the rest follows
             log.info("stopped")
-
-
-def database_problem(path: Path, exc: BaseException) -> str:
-    """One line on why the database cannot be used, naming the disk when it is full."""
-    if "disk is full" in str(exc) or getattr(exc, "errno", None) == errno.ENOSPC:
-        free = shutil.disk_usage(path.parent).free if path.parent.exists() else 0
-        return f"BRIEFING_DATABASE {path}: the disk is full ({free:,} bytes free in {path.parent})"
-    return f"BRIEFING_DATABASE {path}: cannot open it ({exc})"
-
-
-async def seed_drift(store: Store, seed: Path) -> str | None:
-    """What to tell an operator when the curated file is not what the store was loaded or
-    last updated from; None when they agree. The store is never overwritten for it."""
-    if await store.get_meta(SEED_FINGERPRINT_KEY) == fingerprint(seed):
-        return None
-    return (
-        f"{seed} differs from what this database was loaded from; the database (with every "
-        f"editor's change) is used as it is. To see what the file would change: bot.py "
-        f"import {seed}; to apply it: bot.py import {seed} --apply"
-    )
-
-
-def application_id(token: str) -> int:
-    """The application's id, which a bot token's first part carries (base64 of the id)."""
-    first = token.split(".", 1)[0]
-    try:
-        text = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode("ascii")
-    except (ValueError, UnicodeDecodeError):
-        text = ""
-    if not text.isdigit():
-        raise SettingsError("DISCORD_TOKEN does not start with the application's id")
-    return int(text)
 
 
 def invite_url(settings: Settings) -> str:
@@ -486,26 +349,6 @@ def check(settings: Settings) -> None:
     print(f"{settings.seed}: {len(seed.topics)} topics, {len(seed.claims)} claims, OK")
     for line in asyncio.run(check_database(settings)):
         print(line)
-
-
-async def check_database(settings: Settings) -> list[str]:
-    path = settings.database
-    if not path.exists():
-        folder = next(p for p in path.absolute().parents if p.exists())
-        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-            raise SettingsError(f"BRIEFING_DATABASE {path}: cannot create it in {folder}")
-        return [f"{path}: not there yet; run creates it and loads {settings.seed}"]
-    try:
-        store = await Store.open(path)
-    except (OSError, sqlite3.Error) as exc:
-        raise SettingsError(database_problem(path, exc)) from None
-    try:
-        lines = [f"{path}: {await store.claim_count()} claims, OK"]
-        if (note := await seed_drift(store, settings.seed)) is not None:
-            lines.append(f"note: {note}")
-    finally:
-        await store.close()
-    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:

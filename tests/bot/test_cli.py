@@ -134,7 +134,7 @@ def test_an_unreachable_api_is_one_line(tmp_path: Path) -> None:
 
 
 def test_redact_takes_out_every_kind_of_token() -> None:
-    from bot import redact
+    from briefing.logs import redact
 
     secret = "MTAw.c2Fu.ZGJveC1ub3QtYS1yZWFs"
     lines = {

@@ -1,0 +1,41 @@
+"""What Discord should not send, but might: handled where it arrives, so that no command
+and no part of discord.py meets it unprepared."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger("briefing")
+
+
+def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """discord.py parses each gateway event inside its read loop, so one malformed event
+    (a field missing) raises out of the loop and ends the process. Each parser is wrapped
+    so that such an event is logged in one line and skipped; READY and RESUMED are left
+    alone: without them the session cannot go on anyway."""
+    for event, parse in list(parsers.items()):
+        if event not in ("READY", "RESUMED"):
+            parsers[event] = _guarded(event, parse)
+
+
+def _guarded(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    def guarded(data: Any) -> None:
+        try:
+            parse(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.warning("skipped a malformed %s event from the gateway (%r)", event, exc)
+
+    return guarded
+
+
+def has_lone_surrogate(data: object) -> bool:
+    """Whether any string in an interaction's data holds half of a UTF-16 pair alone."""
+    if isinstance(data, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in data)
+    if isinstance(data, dict):
+        return any(has_lone_surrogate(v) for v in data.values())
+    if isinstance(data, list):
+        return any(has_lone_surrogate(v) for v in data)
+    return False

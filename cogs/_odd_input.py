@@ -3,11 +3,13 @@ and no part of discord.py meets it unprepared."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar, cast
 
 log = logging.getLogger("briefing")
+A = TypeVar("A", bound=Callable[..., Coroutine[Any, Any, list[Any]]])
 
 
 def guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
@@ -39,3 +41,19 @@ def has_lone_surrogate(data: object) -> bool:
     if isinstance(data, list):
         return any(has_lone_surrogate(v) for v in data)
     return False
+
+
+def no_choices_on_error(autocomplete: A) -> A:
+    """An autocomplete callback that fails answers with no choices (the one answer Discord
+    takes for autocomplete) instead of none at all, which shows the member "Loading options
+    failed"; the failure is still logged in full, since it is a bug."""
+
+    @functools.wraps(autocomplete)
+    async def guarded(cog: Any, interaction: Any, current: str) -> list[Any]:
+        try:
+            return await autocomplete(cog, interaction, current)
+        except Exception:
+            log.exception("autocomplete %s failed; answered with no choices", autocomplete.__name__)
+            return []
+
+    return cast(A, guarded)

@@ -12,6 +12,7 @@ from briefing.models import Topic
 from briefing.queries import SEARCH_MAX, Query
 from briefing.render.cards import clip
 from cogs._bot import BotAnswers, Choices, briefed
+from cogs._odd_input import no_choices_on_error
 from cogs._reply import Reply, reply
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class Briefings(commands.Cog):
 
     # -- autocomplete -----------------------------------------------------------------------
 
+    @no_choices_on_error
     async def topic_choices(self, interaction: discord.Interaction, current: str) -> Choices:
         typed = current.strip().lower()
         return [
@@ -79,6 +81,7 @@ class Briefings(commands.Cog):
             if typed in t.slug or typed in t.title.lower()
         ][:CHOICES_MAX]
 
+    @no_choices_on_error
     async def claim_choices(self, interaction: discord.Interaction, current: str) -> Choices:
         return await self.answers.suggestions(current[:100].strip(), CHOICES_MAX)
 

@@ -40,6 +40,7 @@ from briefing.subscriptions import (
 from cogs._bot import Choices, briefed
 from cogs._desk import private
 from cogs._embeds import to_embed
+from cogs._odd_input import no_choices_on_error
 
 log = logging.getLogger(__name__)
 # What posting a digest (or a report to the editors) needs in a channel; the invite asks
@@ -166,6 +167,7 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
 
     # -- commands -----------------------------------------------------------------------
 
+    @no_choices_on_error
     async def zones(self, interaction: discord.Interaction, current: str) -> Choices:
         typed = current.strip().lower()
         names = sorted(n for n in zone_names() if typed in n.lower())

@@ -19,6 +19,7 @@ from cogs._checks import editor_refusal
 from cogs._desk import editor_of, private, require_editor, saved
 from cogs._files import export_answer, import_answer
 from cogs._forms import AddClaimForm, EditClaimForm, TopicForm
+from cogs._odd_input import no_choices_on_error
 
 log = logging.getLogger(__name__)
 CHOICES_MAX = 25
@@ -44,12 +45,14 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Edit the b
 
     # -- autocomplete -----------------------------------------------------------------------
 
+    @no_choices_on_error
     async def claim_ids(self, interaction: discord.Interaction, current: str) -> Choices:
         if await _not_editor(interaction):
             return []
         found = await self.desk.claim_choices(current[:100], CHOICES_MAX)
         return [app_commands.Choice(name=autocomplete_label(i, s), value=i) for i, s in found]
 
+    @no_choices_on_error
     async def topic_slugs(self, interaction: discord.Interaction, current: str) -> Choices:
         if await _not_editor(interaction):
             return []
@@ -60,6 +63,7 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Edit the b
             if typed in t.slug or typed in t.title.lower()
         ][:CHOICES_MAX]
 
+    @no_choices_on_error
     async def actors(self, interaction: discord.Interaction, current: str) -> Choices:
         if await _not_editor(interaction):
             return []

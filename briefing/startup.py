@@ -49,6 +49,9 @@ def database_problem(path: Path, exc: BaseException) -> str:
     if "disk is full" in str(exc) or getattr(exc, "errno", None) == errno.ENOSPC:
         free = shutil.disk_usage(path.parent).free if path.parent.exists() else 0
         return f"BRIEFING_DATABASE {path}: the disk is full ({free:,} bytes free in {path.parent})"
+    read_only = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    if read_only or "readonly" in str(exc) or getattr(exc, "errno", None) == errno.EROFS:
+        return f"BRIEFING_DATABASE {path}: the bot cannot write to it (read-only)"
     return f"BRIEFING_DATABASE {path}: cannot open it ({exc})"
 
 

@@ -135,6 +135,7 @@ class Database:
             opened = cls(writer, *readers)
             opened._file = (path, _identity(path))
             await opened._migrate()
+            await opened._probe_write()
         except BaseException:
             if opened is not None:
                 opened._worker.shutdown(wait=True)
@@ -196,6 +197,18 @@ class Database:
             except BaseException:
                 await self._rollback()
                 raise
+
+    async def _probe_write(self) -> None:
+        """Write one row and roll it back: a read-only file (or filesystem) opens, and even
+        takes write locks, but would fail the first real write, long after start-up."""
+        await self._writer.execute("BEGIN IMMEDIATE")
+        try:
+            await self._writer.execute(
+                "INSERT INTO meta(key, value) VALUES ('write_probe', '') "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            )
+        finally:
+            await self._rollback()
 
     async def _rollback(self) -> None:
         """Roll back what is open. SQLite itself has already rolled back after some errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -317,26 +318,83 @@ async def test_a_changed_seed_is_noticed_not_applied_until_an_operator_imports_i
     assert "note:" not in operator("check")
 
 
+def bot_cli(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`bot.py ARGS` as an operator runs it, with the project's seed unless told."""
+    seed = {"BRIEFING_SEED": str(ROOT / "data" / "briefing.yaml")}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *args],
+        env={**bot_env(), **seed, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=folder,
+    )
+
+
 def bot_env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFING_"))}
 
 
+def _mount(folder: Path, size: str) -> None:
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a filesystem here (needs root)")
+
+
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB filesystem (tmpfs), or a skip where mounting is not allowed (not root)."""
     tiny = tmp_path / "tiny"
-    tiny.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(tiny)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip("cannot mount a small filesystem here (needs root)")
+    _mount(tiny, "64k")
     try:
         yield tiny
     finally:
         subprocess.run(["umount", str(tiny)], check=False)
+
+
+@pytest.fixture
+def read_only_database(tmp_path: Path) -> Iterator[Path]:
+    """A database with the seed in it, on a filesystem then made read-only (as root,
+    `chmod` alone would not stop SQLite)."""
+    from briefing.seed import read_seed
+    from briefing.store import Store
+
+    folder = tmp_path / "ro"
+    _mount(folder, "8m")
+    database = folder / "briefing.db"
+
+    async def fill() -> None:
+        store = await Store.open(database)
+        await store.load_seed(read_seed(ROOT / "data" / "briefing.yaml"))
+        await store.close()
+
+    try:
+        asyncio.run(fill())
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield database
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+async def test_a_read_only_database_stops_start_up_in_one_line(
+    tmp_path: Path, read_only_database: Path
+) -> None:
+    expected = (
+        f"error: BRIEFING_DATABASE {read_only_database}: the bot cannot write to it (read-only)"
+    )
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = await _run_until_exit(emu, tmp_path, BRIEFING_DATABASE=str(read_only_database))
+    assert bot.returncode == 2
+    assert bot.log().strip().splitlines()[-1] == expected
+    assert "Traceback" not in bot.log()
+    check = bot_cli(tmp_path, "check", BRIEFING_DATABASE=str(read_only_database))
+    assert check.returncode == 2
+    assert check.stderr.strip().splitlines() == [expected]
 
 
 async def test_a_full_disk_at_start_up_names_the_disk(tmp_path: Path, tiny_disk: Path) -> None:

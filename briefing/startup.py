@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import errno
+import json
 import logging
 import os
 import shutil
@@ -42,6 +43,29 @@ async def preflight(settings: Settings) -> None:
         )
     if status >= 500:
         log.warning("Discord answers %d at %s; retrying for about 25 s", status, url)
+        return
+    await _hello(settings.discord_gateway_url)
+
+
+async def _hello(gateway: str) -> None:
+    """Open the gateway and wait for its HELLO, then leave (no IDENTIFY: nothing counts
+    against the bot). discord.py itself, when its very first connection fails, ends in an
+    AttributeError traceback instead of saying so."""
+    url = f"{gateway.rstrip('/')}/?v=10&encoding=json"
+    problem = None
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+            async with http.ws_connect(url) as ws:
+                first = await ws.receive(timeout=10)
+        hello = first.type is aiohttp.WSMsgType.TEXT and json.loads(first.data).get("op") == 10
+        if not hello:
+            problem = "it did not greet like Discord's gateway (no HELLO)"
+    except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
+        problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if problem is not None:
+        raise DiscordUnusable(
+            f"cannot use Discord's gateway at DISCORD_GATEWAY_URL {gateway} ({problem})"
+        )
 
 
 def database_problem(path: Path, exc: BaseException) -> str:

@@ -407,3 +407,16 @@ async def test_a_full_disk_at_start_up_names_the_disk(tmp_path: Path, tiny_disk:
     (line,) = bot.log().strip().splitlines()[-1:]
     assert line.startswith(f"error: BRIEFING_DATABASE {database}: the disk is full (")
     assert "Traceback" not in bot.log()
+
+
+async def test_an_unreachable_gateway_is_one_line(tmp_path: Path) -> None:
+    """discord.py alone ends in an AttributeError traceback when its first gateway
+    connection fails; the bot says which setting is wrong instead."""
+    async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
+        bot = await _run_until_exit(emu, tmp_path, DISCORD_GATEWAY_URL="ws://127.0.0.1:9/")
+    assert bot.returncode == 4
+    (line,) = bot.log().strip().splitlines()
+    assert line.startswith(
+        "error: cannot use Discord's gateway at DISCORD_GATEWAY_URL ws://127.0.0.1:9/"
+    )
+    assert emu.gateway.identify_count == 0

@@ -50,7 +50,7 @@ from cogs._drain import drain, in_flight
 from cogs._errors import report
 from cogs._finish import ForDiscord
 from cogs._metrics import Metrics
-from cogs._odd_input import guard_parsers, has_lone_surrogate
+from cogs._odd_input import guard_parsers, has_lone_surrogate, stale_option
 from cogs._views import PageButton
 from cogs.digests import POSTING
 
@@ -84,6 +84,11 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
         command = interaction.type is discord.InteractionType.application_command
         if self.client.stopping and command:
             raise app_commands.CheckFailure("The bot is restarting; please ask again in a moment.")
+        if command and (name := stale_option(interaction)) is not None:
+            log.warning(
+                "interaction %s: option %r is not what the command takes", interaction.id, name
+            )
+            raise app_commands.CommandSignatureMismatch(interaction.command)  # type: ignore[arg-type]
         if has_lone_surrogate(interaction.data):
             log.info("interaction %s: an option holds a lone surrogate", interaction.id)
             if interaction.type is discord.InteractionType.autocomplete:

@@ -57,3 +57,21 @@ def no_choices_on_error(autocomplete: A) -> A:
             return []
 
     return cast(A, guarded)
+
+
+def stale_option(interaction: Any) -> str | None:
+    """The name of an option whose type is not what the command now takes (Discord's list
+    of the command is older than the bot's), or None. discord.py hands such a value to the
+    command as it came, an integer where text is expected, say."""
+    command = interaction.command
+    data = interaction.data or {}
+    if command is None or not hasattr(command, "get_parameter"):
+        return None
+    options = data.get("options", [])
+    while options and options[0].get("type") in (1, 2):  # into the subcommand
+        options = options[0].get("options", [])
+    for option in options:
+        parameter = command.get_parameter(option.get("name", ""))
+        if parameter is None or parameter.type.value != option.get("type"):
+            return str(option.get("name"))
+    return None

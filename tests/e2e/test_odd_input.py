@@ -47,3 +47,26 @@ async def test_a_malformed_gateway_event_is_skipped_not_fatal(live: Live) -> Non
     answer = await live.run("claim", id="kursk-recaptured")
     assert answer.embeds and live.bot.returncode is None
     assert "Traceback" not in live.bot.log()
+
+
+async def _as_sent(live: Live, data: dict[str, object]) -> str:
+    """Deliver an interaction with exactly this `data`, as a stale client might; its text."""
+    guild = live.emu.guilds[live.guild_id]
+    user = guild.members[live.alice.user.id]
+    record = live.emu._interaction_payload(2, data, user, guild, live.channel_id)
+    result = await live.emu._dispatch_and_wait(record, wait_followup=False)
+    assert result.ephemeral
+    return str(result.content)
+
+
+async def test_a_command_from_a_stale_list_is_told_to_reload(live: Live) -> None:
+    """Discord still shows a command the bot no longer has, or an option of another type."""
+    about = (await live.run("about")).record.payload["data"]
+    gone = {**about, "name": "retired-command"}
+    told = await _as_sent(live, gone)
+    assert told == "That command has changed since Discord showed it; reload Discord and try again."
+    claim = (await live.run("claim", id="kursk-recaptured")).record.payload["data"]
+    retyped = {**claim, "options": [{"name": "id", "type": 4, "value": 7}]}  # an integer now
+    assert await _as_sent(live, retyped) == told  # the same: reload Discord
+    log = live.bot.log()
+    assert "Traceback" not in log and "reference" not in log

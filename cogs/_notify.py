@@ -3,6 +3,7 @@ when it is handled. Either may be unreachable; the suggestion is stored all the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
@@ -19,22 +20,33 @@ log = logging.getLogger(__name__)
 UNREACHABLE = (discord.HTTPException, aiohttp.ClientError, TimeoutError)
 
 
-async def announce_suggestion(client: discord.Client, correction: Correction) -> None:
-    """Post a new suggestion in BRIEFING_EDITOR_CHANNEL_ID, when one is set."""
+async def to_editors(
+    client: discord.Client, what: str, text: str, *, embed: discord.Embed | None = None,
+    timeout: float = 10.0,  # noqa: ASYNC109
+) -> None:  # fmt: skip
+    """Post in BRIEFING_EDITOR_CHANNEL_ID, when one is set; a channel that is gone, refuses
+    or hangs (bounded by `timeout`) is logged as `what` could not be posted, never raised."""
     channel_id = briefed(client).settings.editor_channel_id
     if channel_id is None:
         return
+    try:
+        async with asyncio.timeout(timeout):
+            channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                raise TypeError(f"channel {channel_id} cannot take messages")
+            await channel.send(text, embeds=[embed] if embed else [])
+    except (*UNREACHABLE, TypeError) as exc:
+        log.warning("could not post %s in the editors' channel: %r", what, exc)
+
+
+async def announce_suggestion(client: discord.Client, correction: Correction) -> None:
+    """Post a new suggestion in the editors' channel, when one is set."""
+    if briefed(client).settings.editor_channel_id is None:
+        return
     claim = await briefed(client).desk.claim_or_none(correction.claim_id)
     embed = to_embed(correction_card(correction, claim))
-    try:
-        channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            raise TypeError(f"channel {channel_id} cannot take messages")
-        await channel.send("New suggestion for `/facts queue`:", embed=embed)
-    except (*UNREACHABLE, TypeError) as exc:
-        log.warning(
-            "could not announce suggestion #%s in the editors' channel: %r", correction.id, exc
-        )
+    text = "New suggestion for `/facts queue`:"
+    await to_editors(client, f"suggestion #{correction.id}", text, embed=embed)
 
 
 async def tell_member(client: discord.Client, correction: Correction) -> bool:

@@ -40,6 +40,7 @@ from briefing.subscriptions import (
 from cogs._bot import Choices, briefed
 from cogs._desk import private
 from cogs._embeds import to_embed
+from cogs._notify import to_editors
 from cogs._odd_input import no_choices_on_error
 
 log = logging.getLogger(__name__)
@@ -149,21 +150,12 @@ class Digests(commands.GroupCog, group_name="digest", group_description="Schedul
         return channel
 
     async def _tell_editors(self, channel_id: int, reason: str) -> None:
-        editors = briefed(self.bot).settings.editor_channel_id
-        if editors is None:
-            return
         text = (
             f"Digests to <#{channel_id}> are paused: {reason}. A server admin can "
             "subscribe the channel again once the bot can post there."
         )
-        try:
-            await self.pace.wait()
-            async with asyncio.timeout(self.per_try):  # a hung editors' channel holds no slot
-                target = self.bot.get_channel(editors) or await self.bot.fetch_channel(editors)
-                if isinstance(target, discord.abc.Messageable):
-                    await target.send(text)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("could not report a paused digest to the editors: %r", exc)
+        await self.pace.wait()  # one of the fan-out's requests; a hung channel holds no slot
+        await to_editors(self.bot, "a paused digest", text, timeout=self.per_try)
 
     # -- commands -----------------------------------------------------------------------
 

@@ -66,15 +66,20 @@ class Health(commands.Cog):
     async def on_disconnect(self) -> None:
         self.connected = False
 
-    async def healthz(self, request: web.Request) -> web.Response:
+    async def _state(self) -> tuple[bool, int | None, str, float]:
+        """What both endpoints report: connected, claims (None if the store does not
+        answer), the store's state ("ok", "unavailable", "database file replaced"…), latency."""
         connected = self.connected and not self.bot.is_closed()
         try:
             claims: int | None = await briefed(self.bot).claims_stored()
             file = briefed(self.bot).store_file_problem()
         except Exception:
             claims, file = None, None
-        latency = self.bot.latency
         store = "unavailable" if claims is None else f"database file {file}" if file else "ok"
+        return connected, claims, store, self.bot.latency
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        connected, claims, store, latency = await self._state()
         body = {
             "gateway": "connected" if connected else "not connected",
             "store": store,
@@ -85,23 +90,18 @@ class Health(commands.Cog):
         return web.json_response(body, status=200 if healthy else 503)
 
     async def metrics(self, request: web.Request) -> web.Response:
-        bot = briefed(self.bot)
-        try:
-            claims = float(await bot.claims_stored())
-        except Exception:
-            claims = math.nan
-        database = bot.settings.database
+        connected, claims, _, latency = await self._state()
+        database = briefed(self.bot).settings.database
         sizes = [p.stat().st_size for p in (database, database.with_name(database.name + "-wal"))
                  if p.exists()]  # fmt: skip
-        latency = self.bot.latency
         self.gauges = {
-            "gateway_connected": float(self.connected and not self.bot.is_closed()),
+            "gateway_connected": float(connected),
             "gateway_latency_seconds": latency if math.isfinite(latency) else math.nan,
-            "store_claims": claims,
+            "store_claims": float(claims) if claims is not None else math.nan,
             "store_bytes": float(sum(sizes)),
         }
         return web.Response(
-            body=bot.metrics.exposition(),
+            body=briefed(self.bot).metrics.exposition(),
             headers={"Content-Type": CONTENT_TYPE_LATEST},
         )
 

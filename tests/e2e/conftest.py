@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,3 +89,10 @@ async def live(tmp_path: Path, emulator_options: dict[str, Any]) -> AsyncIterato
     assert emu.schema_violations == [], emu.schema_violations
     if not state.expect_traceback:
         assert "Traceback" not in state.bot.log(), state.bot.log()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for the health endpoint)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -3,21 +3,15 @@ what members asked, how fast, what went wrong, digests, the gateway and the stor
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.e2e.conftest import free_port
 from tests.e2e.newsroom import newsroom
 
 MANAGE_GUILD = 1 << 5
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_metrics_count_what_happened(tmp_path: Path) -> None:

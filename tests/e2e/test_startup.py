@@ -13,7 +13,7 @@ import pytest
 
 from sandbox.emulator import Emulator, GuildSpec
 from sandbox.launcher import ROOT, SANDBOX_TOKEN, BotProcess
-from tests.e2e.conftest import Live
+from tests.e2e.conftest import Live, free_port
 
 
 async def _run_until_exit(emu: Emulator, tmp_path: Path, **env: str) -> BotProcess:
@@ -71,13 +71,9 @@ async def test_sync_pushes_the_commands_and_exits(tmp_path: Path) -> None:
 
 
 async def test_health_endpoint(tmp_path: Path) -> None:
-    import socket
-
     import aiohttp
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
         bot = BotProcess.against(
             emu,
@@ -127,21 +123,13 @@ async def test_an_unusable_database_path_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in bot.log()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_health_turns_red_when_the_database_file_is_replaced(tmp_path: Path) -> None:
     import os
     import shutil
 
     import aiohttp
 
-    port = _free_port()
+    port = free_port()
     async with Emulator(SANDBOX_TOKEN, guilds=[GuildSpec(name="g")]) as emu:
         bot = BotProcess.against(emu, tmp_path, extra_env={"BRIEFING_HEALTH_PORT": str(port)})
         await bot.start()
@@ -222,7 +210,7 @@ async def test_heartbeats_log_no_lag_and_the_latency_is_sane(tmp_path: Path) -> 
     Discord does; an ACK sent at once could beat discord.py to noting its own send."""
     import aiohttp
 
-    port = _free_port()
+    port = free_port()
     seen: list[int] = []
     async with Emulator(
         SANDBOX_TOKEN, guilds=[GuildSpec(name="g")], heartbeat_interval_ms=1500

@@ -50,6 +50,14 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Discord command names: lowercase, 1-32 chars, letters/digits/-/_.
 COMMAND_PATTERN = r"^[a-z0-9_-]{1,32}$"
 
+# Languages curated text can be translated into, besides English (the briefing's own).
+Lang = Literal["ko", "uk", "ru"]
+LANGS: tuple[Lang, ...] = ("ko", "uk", "ru")
+# A topic's key claims lead its briefing; a few, or they stop being key.
+MAX_KEY_CLAIMS = 3
+# Discord's localized command names: lowercase letters of any script, digits, - and _.
+LOCAL_COMMAND_PATTERN = r"^[-_\w]{1,32}$"
+
 MAX_STATEMENT = 300
 MAX_QUOTE = 300
 MAX_STANCES = 8
@@ -171,14 +179,56 @@ class Figure(_Frozen):
         return f"{self.low:,}–{self.high:,} {self.unit}"
 
 
+class TopicText(_Frozen):
+    """A topic in another language. `machine`: machine-assisted, not yet reviewed."""
+
+    title: str = Field(min_length=1, max_length=100)
+    summary: str = Field(min_length=1, max_length=400)
+    command: str | None = Field(default=None, pattern=LOCAL_COMMAND_PATTERN)
+    machine: bool = False
+
+    _blank = field_validator("title", "summary")(_no_blank)
+
+    @field_validator("command")
+    @classmethod
+    def _lowercase(cls, value: str | None) -> str | None:
+        if value is not None and value != value.lower():
+            raise ValueError("a command name must be lowercase")
+        return value
+
+
+class ClaimText(_Frozen):
+    """A claim's statement in another language. `machine`: machine-assisted, not yet
+    reviewed by an editor."""
+
+    statement: str = Field(min_length=1, max_length=MAX_STATEMENT)
+    machine: bool = False
+
+    _blank = field_validator("statement")(_no_blank)
+
+
 class Topic(_Frozen):
     slug: str = Field(min_length=1, max_length=24, pattern=SLUG_PATTERN)
     title: str = Field(min_length=1, max_length=100)
     summary: str = Field(min_length=1, max_length=400)
     command: str | None = Field(default=None, pattern=COMMAND_PATTERN)
     position: int = 0
+    # Claims an editor pinned to lead the topic's briefing, in order.
+    key_claims: tuple[str, ...] = Field(default=(), max_length=MAX_KEY_CLAIMS)
+    translations: dict[Lang, TopicText] = Field(default_factory=dict)
 
     _blank = field_validator("title", "summary")(_no_blank)
+
+    @field_validator("key_claims")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("a key claim is listed twice")
+        return value
+
+    def text(self, lang: str) -> TopicText | None:
+        """The topic in `lang`, if it has been translated into it."""
+        return self.translations.get(lang)  # type: ignore[call-overload]
 
 
 class ClaimDraft(_Frozen):
@@ -196,6 +246,7 @@ class ClaimDraft(_Frozen):
     superseded_by: str | None = Field(default=None, max_length=64, pattern=SLUG_PATTERN)
     # Withdrawn from the briefing: kept, with its history, but no longer listed or searched.
     retired_at: dt.datetime | None = None
+    translations: dict[Lang, ClaimText] = Field(default_factory=dict)
 
     _blank = field_validator("statement")(_no_blank)
 
@@ -248,6 +299,10 @@ class ClaimDraft(_Frozen):
         placed = self.placed_at()
         return placed[0].sort_key() if placed else None
 
+    def statement_in(self, lang: str) -> ClaimText | None:
+        """The statement in `lang`, if it has been translated into it."""
+        return self.translations.get(lang)  # type: ignore[call-overload]
+
 
 class Claim(ClaimDraft):
     """A stored claim: the draft plus the bookkeeping the store maintains."""
@@ -255,6 +310,27 @@ class Claim(ClaimDraft):
     version: int = Field(ge=1)
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    def last_changed(self) -> dt.datetime:
+        return changed_at(self, self.version, self.updated_at)
+
+
+def changed_at(draft: ClaimDraft, version: int, written: dt.datetime) -> dt.datetime:
+    """When what a claim says last changed, as a member would mean it.
+
+    After an edit (`version` > 1), the edit's time. A claim as first written (by an editor,
+    or loaded from the curated file) changed when its newest dated source or stance says it
+    did: the time it was loaded into this database means nothing to a reader.
+    """
+    if version > 1:
+        return written
+    dated = [s.published for s in draft.sources if s.published]
+    dated += [s.source.published for s in draft.stances if s.source and s.source.published]
+    # Only whole days: "April 2025" says nothing of which day in April.
+    dated += [s.date.value for s in draft.stances if s.date and s.date.precision == "day"]
+    if not dated:
+        return written
+    return dt.datetime.combine(max(dated), dt.time(12), tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

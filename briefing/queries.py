@@ -104,9 +104,7 @@ async def page_for(
                 sum(tally.values()),
                 PER_PAGE,
                 number,
-                lambda limit, offset: store.list_claims(
-                    topic=topic.slug, limit=limit, offset=offset
-                ),
+                lambda limit, offset: store.topic_claims(topic, limit=limit, offset=offset),
             )
             card = topic_page(topic, tally, listing, draw)
         case "disputed":

@@ -8,9 +8,14 @@ Format (see README "The data file"); a JSON document of the same structure reads
     version: 1
     sources:   {key: {outlet, title, url, published}}   # referenced by key below
     actors:    {key: {name, kind, country}}             # referenced by key below
-    topics:    [{slug, title, summary, command, position}]
+    topics:    [{slug, title, summary, command, position, key_claims,
+                 translations: {ko|uk|ru: {title, summary, command, machine}}}]
     claims:    [{id, topic, statement, status, event_date, figure, stances, sources,
-                 reviewed_at, superseded_by, retired_at}]
+                 reviewed_at, superseded_by, retired_at,
+                 translations: {ko|uk|ru: {statement, machine}}}]
+
+`key_claims` (at most 3 claim ids of the topic) lead its briefing. `machine: true` marks a
+translation as machine-assisted, not yet reviewed by an editor.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from pydantic import ValidationError
 
 from briefing.errors import SeedError
 from briefing.integrity import Breach, check_briefing
-from briefing.models import Actor, Briefing, ClaimDraft, Source, Topic
+from briefing.models import LANGS, Actor, Briefing, ClaimDraft, Source, Topic
 
 SEED_FORMAT_VERSION = 1
 TOP_LEVEL_KEYS = ("version", "sources", "actors", "topics", "claims")
@@ -213,11 +218,34 @@ def parse_document(doc: Any, path: Path | str) -> Briefing:
                 f"{path}: claim '{claim.id}' (entry {i + 1}): field superseded_by: "
                 f"unknown claim '{claim.superseded_by}'"
             )
+    _check_key_claims(topics, claims, path)
     try:
         check_briefing(claims)
     except Breach as breach:
         raise SeedError(f"{path}: {breach}") from None
     return Briefing(tuple(topics), tuple(claims))
+
+
+def _check_key_claims(topics: list[Topic], claims: list[ClaimDraft], path: Path | str) -> None:
+    """A topic's key claims are live claims of that topic, in the same file."""
+    by_id = {c.id: c for c in claims}
+    for topic in topics:
+        for claim_id in topic.key_claims:
+            claim = by_id.get(claim_id)
+            problem = (
+                "is not a claim in this file"
+                if claim is None
+                else f"belongs to topic '{claim.topic}'"
+                if claim.topic != topic.slug
+                else "is retired"
+                if claim.retired_at is not None
+                else None
+            )
+            if problem:
+                raise SeedError(
+                    f"{path}: topic '{topic.slug}': field key_claims: '{shown(claim_id)}' "
+                    f"{problem}"
+                )
 
 
 def _topics(raw_topics: Any, path: Path | str) -> list[Topic]:
@@ -234,6 +262,9 @@ def _topics(raw_topics: Any, path: Path | str) -> list[Topic]:
         raise SeedError(f"{path}: field topics: at least one topic is required")
     _unique([t.slug for t in topics], path, "topic")
     _unique([t.command for t in topics if t.command], path, "topic command")
+    for lang in LANGS:
+        local = [t.translations[lang].command for t in topics if lang in t.translations]
+        _unique([c for c in local if c], path, f"topic command ({lang})")
     return topics
 
 

@@ -104,6 +104,11 @@ def _claim(claim: ClaimDraft, actors: _Table, sources: _Table) -> dict[str, Any]
     for name in ("reviewed_at", "superseded_by", "retired_at"):
         if (value := getattr(claim, name)) is not None:
             out[name] = value.isoformat() if isinstance(value, dt.datetime) else value
+    if claim.translations:
+        out["translations"] = {
+            lang: text.model_dump(mode="json", exclude_defaults=True)
+            for lang, text in sorted(claim.translations.items())
+        }
     return out
 
 

@@ -21,27 +21,31 @@ from briefing.models import (
     claim_diff,
 )
 from briefing.store.database import Database
-from briefing.store.rows import claim_columns, iso, people_text, to_claim, utcnow
+from briefing.store.rows import claim_columns, iso, search_columns, to_claim, utcnow
 from briefing.store.topics import Topics
 
 SEED_EDITOR = Editor(None, "seed")
 INSERT_CLAIM = (
     "INSERT INTO claims(id, topic, statement, status, stances, figure, event_date, "
-    "event_precision, sources, reviewed_at, superseded_by, retired_at, timeline_key, version, "
-    "created_at, updated_at, seq) "
+    "event_precision, sources, reviewed_at, superseded_by, retired_at, timeline_key, "
+    "translations, version, created_at, updated_at, changed_at, seq) "
     "VALUES (:id, :topic, :statement, :status, :stances, :figure, :event_date, "
-    ":event_precision, :sources, :reviewed_at, :superseded_by, :retired_at, :timeline_key, 1, "
-    ":created_at, :updated_at, :seq)"
+    ":event_precision, :sources, :reviewed_at, :superseded_by, :retired_at, :timeline_key, "
+    ":translations, :version, :created_at, :updated_at, :changed_at, :seq)"
 )
 UPDATE_CLAIM = (
     "UPDATE claims SET topic=:topic, statement=:statement, status=:status, "
     "stances=:stances, figure=:figure, event_date=:event_date, "
     "event_precision=:event_precision, sources=:sources, reviewed_at=:reviewed_at, "
     "superseded_by=:superseded_by, retired_at=:retired_at, timeline_key=:timeline_key, "
-    "version=:version, updated_at=:updated_at WHERE id=:id"
+    "translations=:translations, version=:version, updated_at=:updated_at, "
+    "changed_at=:changed_at WHERE id=:id"
 )
 # The search index's rowid is the claim's seq negated: its own order is newest first.
-INDEX_CLAIM = "INSERT INTO claims_fts(rowid, statement, people) VALUES (?, ?, ?)"
+INDEX_CLAIM = (
+    "INSERT INTO claims_fts(rowid, statement, people, numbers, translated) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
 INSERT_REVISION = (
     "INSERT INTO revisions(claim_id, version, editor_id, editor_name, at, kind, diff, reason) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -59,7 +63,7 @@ class ClaimChanges(Database):
     ) -> Claim:
         check_claim(draft)
         now = utcnow()
-        cols = claim_columns(draft) | {"created_at": iso(now), "updated_at": iso(now)}
+        cols = claim_columns(draft, 1, now) | {"created_at": iso(now)}
         async with self._write() as db:
             await self._check_refs(db, draft)
             async with db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM claims") as cur:
@@ -128,7 +132,7 @@ class ClaimChanges(Database):
             if draft.retired_at is not None and before.retired_at is None:
                 await self._check_not_succeeding(db, claim_id)
             version = before.version + 1
-            cols = claim_columns(draft) | {"version": version, "updated_at": iso(now)}
+            cols = claim_columns(draft, version, now)
             await db.execute(UPDATE_CLAIM, cols)
             await self._index(db, draft, row["seq"], new=False)
             await self._revision(db, claim_id, version, editor, now, kind, diff, reason)
@@ -143,7 +147,7 @@ class ClaimChanges(Database):
         Written in bulk: one statement per table for all the claims, not one per claim.
         """
         check_briefing(briefing.claims)
-        now = iso(utcnow())
+        now = utcnow()
         async with self._write() as db:
             async with db.execute("SELECT EXISTS (SELECT 1 FROM claims)") as cur:
                 row = await cur.fetchone()
@@ -155,7 +159,7 @@ class ClaimChanges(Database):
             # appears.
             await db.execute("PRAGMA defer_foreign_keys = ON")
             claims = [
-                claim_columns(c) | {"seq": seq, "created_at": now, "updated_at": now}
+                claim_columns(c, 1, now) | {"seq": seq, "created_at": iso(now)}
                 for seq, c in enumerate(briefing.claims, start=1)
             ]
             try:
@@ -165,7 +169,7 @@ class ClaimChanges(Database):
             await db.executemany(
                 INDEX_CLAIM,
                 [
-                    (-seq, c.statement, people_text(c))
+                    (-seq, *search_columns(c))
                     for seq, c in enumerate(briefing.claims, 1)
                     if c.retired_at is None
                 ],
@@ -173,7 +177,7 @@ class ClaimChanges(Database):
             await db.executemany(
                 INSERT_REVISION,
                 [
-                    (c.id, 1, SEED_EDITOR.id, SEED_EDITOR.name, now, "import",
+                    (c.id, 1, SEED_EDITOR.id, SEED_EDITOR.name, iso(now), "import",
                      json.dumps(claim_diff(None, c)), "curated seed")
                     for c in briefing.claims
                 ],
@@ -255,7 +259,7 @@ class ClaimChanges(Database):
         if not new:
             await db.execute("DELETE FROM claims_fts WHERE rowid = ?", (-seq,))
         if draft.retired_at is None:  # a retired claim is no longer searched
-            await db.execute(INDEX_CLAIM, (-seq, draft.statement, people_text(draft)))
+            await db.execute(INDEX_CLAIM, (-seq, *search_columns(draft)))
 
     @staticmethod
     async def _revision(

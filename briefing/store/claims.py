@@ -7,7 +7,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from briefing.errors import NotFound
-from briefing.models import STATUSES, STORED, Actor, Claim, Status, StatusCount
+from briefing.models import (
+    MAX_KEY_CLAIMS,
+    STATUSES,
+    STORED,
+    Actor,
+    Claim,
+    Status,
+    StatusCount,
+    Topic,
+)
 from briefing.store.database import Database
 from briefing.store.rows import to_claim
 
@@ -71,6 +80,23 @@ class Claims(Database):
         rows = await self._scan(
             f"SELECT c.* FROM claims c WHERE {where} {CLAIM_ORDER} LIMIT ? OFFSET ?",
             [*params, limit, offset],
+        )
+        return [to_claim(r) for r in rows]
+
+    async def topic_claims(self, topic: Topic, *, limit: int = -1, offset: int = 0) -> list[Claim]:
+        """A topic's claims as its briefing lists them: its key claims first (those an
+        editor pinned, in their order; without pins, the disputed ones), then the rest, most
+        recently changed first."""
+        where, params = _filters(topic.slug, None)
+        if topic.key_claims:
+            lead = " ".join(f"WHEN ? THEN {i}" for i in range(len(topic.key_claims)))
+            lead, lead_params = f"CASE c.id {lead} ELSE {MAX_KEY_CLAIMS} END", [*topic.key_claims]
+        else:
+            lead, lead_params = "CASE c.status WHEN 'disputed' THEN 0 ELSE 1 END", []
+        rows = await self._scan(
+            f"SELECT c.* FROM claims c WHERE {where} "
+            f"ORDER BY {lead}, c.changed_at DESC, c.seq DESC LIMIT ? OFFSET ?",
+            [*params, *lead_params, limit, offset],
         )
         return [to_claim(r) for r in rows]
 

@@ -29,7 +29,7 @@ from typing import Any, Self, TypeVar
 
 import aiosqlite
 
-from briefing.store.rows import timeline_key_of
+from briefing.store.rows import changed_at_of, numbers_of, timeline_key_of
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,10 @@ class Database:
             await writer.execute("PRAGMA foreign_keys=ON")
             await writer.create_function(
                 "briefing_timeline_key", 3, timeline_key_of, deterministic=True
+            )
+            await writer.create_function("briefing_numbers", 4, numbers_of, deterministic=True)
+            await writer.create_function(
+                "briefing_changed_at", 4, changed_at_of, deterministic=True
             )
             # After WAL is on: a read-only connection cannot switch the file to it.
             readers.append(open_reader(path))

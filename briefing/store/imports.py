@@ -82,16 +82,15 @@ class Imports(Database):
         added, changed = set(plan.claims_added), {c.key for c in plan.claims_changed}
         next_seq = max(seqs.values(), default=0) + 1
         for claim in map(stored_form, briefing.claims):
-            cols = claim_columns(claim)
             if claim.id in added:
-                cols |= {"seq": next_seq, "created_at": iso(now), "updated_at": iso(now)}
+                cols = claim_columns(claim, 1, now) | {"seq": next_seq, "created_at": iso(now)}
                 await db.execute(INSERT_CLAIM, cols)
                 await ClaimChanges._index(db, claim, next_seq, new=True)
                 diff, version, next_seq = claim_diff(None, claim), 1, next_seq + 1
             elif claim.id in changed:
                 before = old_claims[claim.id]
                 version = before.version + 1
-                await db.execute(UPDATE_CLAIM, cols | {"version": version, "updated_at": iso(now)})
+                await db.execute(UPDATE_CLAIM, claim_columns(claim, version, now))
                 await ClaimChanges._index(db, claim, seqs[claim.id], new=False)
                 diff = claim_diff(stored_form(before), claim)
             else:

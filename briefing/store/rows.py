@@ -8,7 +8,8 @@ import json
 import sqlite3
 from typing import Any
 
-from briefing.models import STORED, Claim, ClaimDraft, Revision, Topic
+from briefing.models import STORED, Claim, ClaimDraft, Revision, Topic, changed_at
+from briefing.numbers import number_tokens
 
 
 def utcnow() -> dt.datetime:
@@ -20,7 +21,9 @@ def iso(value: dt.datetime) -> str:
     return aware.astimezone(dt.UTC).isoformat()
 
 
-def claim_columns(draft: ClaimDraft) -> dict[str, Any]:
+def claim_columns(draft: ClaimDraft, version: int, at: dt.datetime) -> dict[str, Any]:
+    """The claim's row as written at `at` as `version` (created_at and seq are the
+    caller's)."""
     return {
         "id": draft.id,
         "topic": draft.topic,
@@ -35,6 +38,24 @@ def claim_columns(draft: ClaimDraft) -> dict[str, Any]:
         "superseded_by": draft.superseded_by,
         "retired_at": iso(draft.retired_at) if draft.retired_at else None,
         "timeline_key": draft.timeline_key(),
+        "translations": translations_json(draft.translations),
+        "version": version,
+        "updated_at": iso(at),
+        "changed_at": iso(changed_at(draft, version, at)),
+    }
+
+
+def translations_json(translations: dict[Any, Any]) -> str:
+    return json.dumps(
+        {lang: text.model_dump(mode="json") for lang, text in sorted(translations.items())},
+        ensure_ascii=False,
+    )
+
+
+def topic_columns(topic: Topic) -> dict[str, Any]:
+    return topic.model_dump(exclude={"key_claims", "translations"}) | {
+        "key_claims": json.dumps(list(topic.key_claims)),
+        "translations": translations_json(topic.translations),
     }
 
 
@@ -67,6 +88,47 @@ def people_text(draft: ClaimDraft) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _texts(draft: ClaimDraft) -> list[str]:
+    """Everything written in a claim that may hold a number."""
+    texts = [draft.statement, *(s.quote for s in draft.stances if s.quote)]
+    texts += [t.statement for t in draft.translations.values()]
+    if draft.figure:
+        texts += [str(draft.figure.low), str(draft.figure.high)]
+    return texts
+
+
+def search_columns(draft: ClaimDraft) -> tuple[str, str, str, str]:
+    """The claim's row in the search index: statement, people, numbers, translations."""
+    translated = " ".join(t.statement for t in draft.translations.values())
+    return draft.statement, people_text(draft), number_tokens(_texts(draft)), translated
+
+
+def numbers_of(statement: str, stances: str, figure: str | None, translations: str) -> str:
+    """The number tokens of a claim from its row's columns: SQL function for migration 0009."""
+    texts = [statement, *(s.get("quote") or "" for s in json.loads(stances))]
+    texts += [t["statement"] for t in json.loads(translations).values()]
+    if figure:
+        fig = json.loads(figure)
+        texts += [str(fig["low"]), str(fig["high"])]
+    return number_tokens(texts)
+
+
+def changed_at_of(version: int, updated_at: str, stances: str, sources: str) -> str:
+    """A row's `changed_at` from its columns: SQL function for migration 0009."""
+    draft = ClaimDraft.model_validate(
+        {
+            "id": "xx",
+            "topic": "x",
+            "statement": "x",
+            "status": "reported",
+            "stances": json.loads(stances),
+            "sources": json.loads(sources),
+        },
+        context=STORED,
+    )
+    return iso(changed_at(draft, version, dt.datetime.fromisoformat(updated_at)))
+
+
 def to_claim(row: sqlite3.Row) -> Claim:
     # One validation call for the whole claim: pydantic-core walks the nested stances and
     # sources itself, which costs half of validating each piece from Python.
@@ -88,6 +150,7 @@ def to_claim(row: sqlite3.Row) -> Claim:
             "reviewed_at": row["reviewed_at"],
             "superseded_by": row["superseded_by"],
             "retired_at": row["retired_at"],
+            "translations": json.loads(row["translations"]),
             "version": row["version"],
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
@@ -98,7 +161,10 @@ def to_claim(row: sqlite3.Row) -> Claim:
 
 def to_topic(row: sqlite3.Row) -> Topic:
     # By field name: a row may carry more columns than the model (a count beside it).
-    return Topic.model_validate({name: row[name] for name in Topic.model_fields}, context=STORED)
+    fields = {name: row[name] for name in Topic.model_fields}
+    fields["key_claims"] = json.loads(fields["key_claims"])
+    fields["translations"] = json.loads(fields["translations"])
+    return Topic.model_validate(fields, context=STORED)
 
 
 def to_revision(row: sqlite3.Row) -> Revision:

@@ -9,7 +9,7 @@ import aiosqlite
 from briefing.errors import Conflict, InvalidInput, NotFound
 from briefing.models import STORED, Editor, Topic, TopicRevision
 from briefing.store.database import Database
-from briefing.store.rows import iso, to_topic, utcnow
+from briefing.store.rows import iso, to_topic, topic_columns, utcnow
 
 
 class Topics(Database):
@@ -40,12 +40,15 @@ class Topics(Database):
     async def _put_topic(db: aiosqlite.Connection, topic: Topic) -> None:
         try:
             await db.execute(
-                "INSERT INTO topics(slug, title, summary, command, position) "
-                "VALUES (:slug, :title, :summary, :command, :position) "
+                "INSERT INTO topics(slug, title, summary, command, position, key_claims, "
+                "translations) "
+                "VALUES (:slug, :title, :summary, :command, :position, :key_claims, "
+                ":translations) "
                 "ON CONFLICT(slug) DO UPDATE SET title = excluded.title, "
                 "summary = excluded.summary, command = excluded.command, "
-                "position = excluded.position",
-                topic.model_dump(),
+                "position = excluded.position, key_claims = excluded.key_claims, "
+                "translations = excluded.translations",
+                topic_columns(topic),
             )
         except aiosqlite.IntegrityError:
             raise Conflict(f"Another topic already uses the command `/{topic.command}`.") from None

@@ -10,7 +10,7 @@ import pytest
 
 from briefing.answers import AnswerCache
 from briefing.errors import NotFound
-from briefing.models import Claim, ClaimDraft, Editor
+from briefing.models import Claim, ClaimDraft, Editor, Topic
 from briefing.queries import Query
 from briefing.seed import read_seed
 from briefing.store import Store
@@ -204,10 +204,10 @@ async def test_what_was_read_before_a_change_is_not_kept_after_it(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers = AnswerCache(store)
-    read_claims = store.list_claims
+    read_claims = store.topic_claims
 
-    async def read_then_change(**query: object) -> list[Claim]:
-        claims = await read_claims(**query)  # type: ignore[arg-type]
+    async def read_then_change(topic: Topic, **query: object) -> list[Claim]:
+        claims = await read_claims(topic, **query)  # type: ignore[arg-type]
         # While this page is being drawn from what was read, the claim changes elsewhere
         # and someone else's question notices.
         with sqlite3.connect(tmp_path / "answers.db") as other:
@@ -217,7 +217,7 @@ async def test_what_was_read_before_a_change_is_not_kept_after_it(
         await answers.topics()
         return claims
 
-    monkeypatch.setattr(store, "list_claims", read_then_change)
+    monkeypatch.setattr(store, "topic_claims", read_then_change)
     await answers.page(Query("topic", "kursk"))
     monkeypatch.undo()
     again = await answers.page(Query("topic", "kursk"))

@@ -167,13 +167,13 @@ async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
 async def _write_old_claims(db_path: Path) -> None:
     """Three claims as the code of that schema wrote them (today's writes need later
     columns)."""
-    old = await Store.open(db_path)
-    try:
-        await old.put_topic(TOPIC)
-    finally:
-        await old.close()
+    await (await Store.open(db_path)).close()  # the schema of that version
     stances = json.dumps([{"actor": {"name": "Party 1", "kind": "observer"}, "stance": "asserts"}])
     with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO topics(slug, title, summary, position) VALUES (?, ?, ?, ?)",
+            (TOPIC.slug, TOPIC.title, TOPIC.summary, TOPIC.position),
+        )
         for n in range(3):
             conn.execute(
                 "INSERT INTO claims(id, topic, statement, status, stances, sources, version, "

@@ -97,7 +97,7 @@ async def test_store_pages_join_up_to_the_whole_listing(store: Store) -> None:
 
 async def test_walking_a_topic_shows_each_claim_once_in_store_order(store: Store) -> None:
     for topic in await store.list_topics():
-        claims = await store.list_claims(topic=topic.slug)
+        claims = await store.topic_claims(topic)
         pages = await walk(store, Query("topic", topic.slug), per_page=PER_PAGE)
         assert len(pages) == page_count(len(claims), PER_PAGE)
         shown = all_field_ids(pages)

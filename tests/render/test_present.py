@@ -106,7 +106,7 @@ async def test_every_seed_topic_shows_every_claim_with_status_and_id(seeded: Sto
     for topic in topics_:
         pages = await walk(seeded, Query("topic", topic.slug), per_page=PER_PAGE)
         multi_page |= len(pages) > 1
-        claims_ = await seeded.list_claims(topic=topic.slug)
+        claims_ = await seeded.topic_claims(topic)
         assert all_field_ids(pages) == [c.id for c in claims_]
         fields = {f.name.rsplit(" · ", 1)[1]: f for p in pages for f in p.card.fields}
         for claim in claims_:

@@ -18,16 +18,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 from briefing.errors import InvalidInput, NotFound
+from briefing.finding import claim_miss, nearest, topic_miss
+from briefing.i18n import EN, ENGLISH, Locale, Words, words
 from briefing.lru import Lru
 from briefing.models import Claim, Topic
 from briefing.queries import Page, Query, page_for
 from briefing.render.about import about_card
-from briefing.render.cards import Card, CardField, clip
+from briefing.render.cards import Card, CardField
 from briefing.render.claim import claim_card
+from briefing.render.help import help_card
 from briefing.render.listings import LISTING_FIELD_MAX, claim_field
 from briefing.render.words import autocomplete_label
 from briefing.store import Store
@@ -50,6 +53,16 @@ CLAIMS_WARMED = 16_384
 NEWEST_WARMED = 768
 # Claims read and drawn between two chances for the loop to answer someone else.
 WARM_BATCH = 8
+# Claims named when what was typed for /claim matches more than one.
+MATCHES_NAMED = 6
+
+
+def _names(topic: Topic) -> list[str]:
+    """Every name a member may know a topic by, in any language."""
+    names = [topic.slug, topic.title, topic.command or ""]
+    for text in topic.translations.values():
+        names += [text.title, text.command or ""]
+    return [n for n in names if n]
 
 
 @dataclass(frozen=True)
@@ -68,9 +81,9 @@ class Finisher(Protocol[R_co, C_co]):
     """Turns rendered answers into what is sent. The bot's finisher makes embeds, page
     buttons and autocomplete choices; the core itself never knows what those are."""
 
-    def answer(self, card: Card, paging: Paging | None) -> R_co: ...
+    def answer(self, card: Card, paging: Paging | None, w: Words) -> R_co: ...
 
-    def claim(self, card: Card, claim_id: str) -> R_co:
+    def claim(self, card: Card, claim_id: str, w: Words) -> R_co:
         """One claim's answer (the bot adds its "Suggest a correction" button)."""
         ...
 
@@ -80,10 +93,10 @@ class Finisher(Protocol[R_co, C_co]):
 class AsCards:
     """Answers as the cards themselves, and suggestions as (value, label) pairs."""
 
-    def answer(self, card: Card, paging: Paging | None) -> Card:
+    def answer(self, card: Card, paging: Paging | None, w: Words) -> Card:
         return card
 
-    def claim(self, card: Card, claim_id: str) -> Card:
+    def claim(self, card: Card, claim_id: str, w: Words) -> Card:
         return card
 
     def choices(self, suggestions: list[Suggestion]) -> list[Suggestion]:
@@ -117,7 +130,7 @@ class AnswerCache(Generic[R, C]):
         # Claims by creation number, and their listing fields as drawn: a broad search lists
         # the newest matches, much the same claims for most words.
         self._claims: Lru[int, Claim] = Lru(2048)
-        self._fields: Lru[tuple[str, int, bool], CardField] = Lru(2048)
+        self._fields: Lru[tuple[str, int, bool, str], CardField] = Lru(2048)
         self._warmed: int | None = None  # the data version whose claims are warmed
         self._version: int | None = None
 
@@ -151,45 +164,80 @@ class AnswerCache(Generic[R, C]):
 
     # -- answers ----------------------------------------------------------------------------
 
-    async def page(self, query: Query, number: int = 1) -> Page[R]:
+    async def page(self, query: Query, number: int = 1, locale: Locale = ENGLISH) -> Page[R]:
+        w = words(locale)
+        query = await self._topic_named(query, w)
+
         async def build(version: int) -> Page[R]:
             page = await page_for(
                 self.store,
                 query,
                 number,
                 by_seq=lambda seqs: self._claims_by_seq(seqs, version),
-                draw=lambda claim, limit, since: self._field(claim, limit, since, version),
+                draw=lambda claim, limit, since, w: self._field(claim, limit, since, w, version),
+                w=w,
             )
             paging = Paging(query.key(), page.number, page.pages)
-            sent = self._finish.answer(page.card, paging)
+            sent = self._finish.answer(page.card, paging, w)
             return Page(page.card, page.number, page.pages, sent)
 
-        return await self._cached(("page", query.key(), str(number)), build)
+        return await self._cached(("page", query.key(), str(number), locale), build)
 
-    async def claim(self, typed: str) -> R:
+    async def claim(self, typed: str, locale: Locale = ENGLISH) -> R:
         """/claim's answer. Words instead of an id work when exactly one claim matches them."""
         typed = typed.strip()
+        w = words(locale)
 
         async def build(version: int) -> R:
-            claim = await self._find_claim(typed, version)
-            if typed.lower() != claim.id and (kept := self._answers.get(("claim", claim.id))):
+            claim = await self._find_claim(typed, version, w)
+            key = ("claim", claim.id, locale)
+            if typed.lower() != claim.id and (kept := self._answers.get(key)):
                 return cast(R, kept)
             topic = next((t for t in await self.topics() if t.slug == claim.topic), None)
-            return self._claim_answer(claim, topic)
+            return self._claim_answer(claim, topic, w)
 
-        return await self._cached(("claim", typed.lower()), build)
+        return await self._cached(("claim", typed.lower(), locale), build)
 
-    def _claim_answer(self, claim: Claim, topic: Topic | None) -> R:
-        return cast(R, self._finish.claim(claim_card(claim, topic), claim.id))
+    def _claim_answer(self, claim: Claim, topic: Topic | None, w: Words = EN) -> R:
+        return cast(R, self._finish.claim(claim_card(claim, topic, w), claim.id, w))
 
-    async def about(self) -> R:
+    async def about(self, locale: Locale = ENGLISH) -> R:
+        w = words(locale)
+
         async def build(version: int) -> R:
             latest, oldest = await self.store.freshness()
             counts = await self.store.count_by_status()
-            card = about_card(await self.store.topic_counts(), counts, latest, oldest)
-            return cast(R, self._finish.answer(card, None))
+            card = about_card(await self.store.topic_counts(), counts, latest, oldest, w)
+            return cast(R, self._finish.answer(card, None, w))
 
-        return await self._cached(("about",), build)
+        return await self._cached(("about", locale), build)
+
+    async def help(self, locale: Locale = ENGLISH) -> R:
+        w = words(locale)
+
+        async def build(version: int) -> R:
+            return cast(R, self._finish.answer(help_card(await self.topics(), w), None, w))
+
+        return await self._cached(("help", locale), build)
+
+    async def _topic_named(self, query: Query, w: Words) -> Query:
+        """The query with its topic as a slug, when the member typed a title, a command or
+        words of one; a miss names the nearest topics."""
+        if query.topic is None:
+            return query
+        topics = await self.topics()
+        if any(t.slug == query.topic for t in topics):
+            return query
+        typed = query.topic.casefold()
+        exact = [t for t in topics if typed in {n.casefold() for n in _names(t)}]
+        fits = exact or [
+            t
+            for t in topics
+            if all(part in " ".join(_names(t)).casefold() for part in typed.split())
+        ]
+        if len(fits) == 1:
+            return replace(query, topic=fits[0].slug)
+        raise topic_miss(query.topic, [t.slug for t in fits], [t.slug for t in topics], w)
 
     async def topics(self) -> list[Topic]:
         return await self._cached(("topics",), lambda version: self.store.list_topics())
@@ -200,21 +248,22 @@ class AnswerCache(Generic[R, C]):
         found = await self.store.suggest_claims(typed, limit)
         return cast(C, self._finish.choices([(i, autocomplete_label(i, s)) for i, s in found]))
 
-    async def _find_claim(self, typed: str, version: int) -> Claim:
+    async def _find_claim(self, typed: str, version: int, w: Words) -> Claim:
         try:
             return await self.store.get_claim(typed.lower())
         except NotFound:
             pass
         try:
-            # Only whether exactly one claim matches: two hits at most, not a ranked search
-            # (ranking "kursk" would score thousands of matches to learn that).
-            matches = (await self.store.search_hits(typed, cap=2)).seqs
+            # Only whether exactly one claim matches, and a few to name if more do: not a
+            # ranked search (ranking "kursk" would score thousands of matches to learn that).
+            matches = (await self.store.search_hits(typed, cap=MATCHES_NAMED)).seqs
         except InvalidInput:
             matches = []
         if len(matches) == 1:
             return (await self._claims_by_seq(matches, version))[0]
-        hint = "pick one of the suggestions" if matches else "try `/search`"
-        raise NotFound(f"There is no claim with id `{clip(typed, 60)}`; {hint}.")
+        named = [c.id for c in await self._claims_by_seq(matches, version)]
+        near = [] if named else nearest(typed.lower(), await self.store.live_ids())
+        raise claim_miss(typed, named, near, w)
 
     # -- what listings are made of ------------------------------------------------------------
 
@@ -227,12 +276,14 @@ class AnswerCache(Generic[R, C]):
                 self._keep(self._claims, seq, claim, version)
         return [found[s] for s in seqs if s in found]
 
-    def _field(self, claim: Claim, limit: int, with_since: bool, version: int) -> CardField:
+    def _field(
+        self, claim: Claim, limit: int, with_since: bool, w: Words, version: int
+    ) -> CardField:
         """A claim's listing field, drawn once per data version."""
-        key = (claim.id, limit, with_since)
+        key = (claim.id, limit, with_since, w.locale)
         field = self._fields.get(key)
         if field is None:
-            field = claim_field(claim, limit, with_since)
+            field = claim_field(claim, limit, with_since, w)
             self._keep(self._fields, key, field, version)
         return field
 
@@ -253,6 +304,7 @@ class AnswerCache(Generic[R, C]):
             await self.page(query)
             await asyncio.sleep(0)  # let interactions that arrived meanwhile go first
         await self.about()
+        await self.help()
         await self._warm_claims()
 
     async def _warm_claims(self) -> None:
@@ -270,10 +322,10 @@ class AnswerCache(Generic[R, C]):
             for seq, claim in claims.items():
                 if start < NEWEST_WARMED:
                     self._claims.put(seq, claim)
-                    self._field(claim, LISTING_FIELD_MAX, False, version)
-                if ("claim", claim.id) not in self._answers:
+                    self._field(claim, LISTING_FIELD_MAX, False, EN, version)
+                if ("claim", claim.id, ENGLISH) not in self._answers:
                     answer = self._claim_answer(claim, topics.get(claim.topic))
-                    self._answers.put(("claim", claim.id), answer)
+                    self._answers.put(("claim", claim.id, ENGLISH), answer)
             await asyncio.sleep(0)  # let interactions that arrived meanwhile go first
         self._warmed = version
 

@@ -2,7 +2,16 @@
 
 
 class BriefingError(Exception):
-    """A problem the user can act on; its message is safe to show."""
+    """A problem the user can act on; its message is safe to show.
+
+    A member-facing one also names its message in the catalogs (`key`, with `params`), so
+    the member reads it in their own language; the English text is its `str()`.
+    """
+
+    def __init__(self, message: str = "", *, key: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class NotFound(BriefingError):

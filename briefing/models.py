@@ -228,7 +228,7 @@ class Topic(_Frozen):
 
     def text(self, lang: str) -> TopicText | None:
         """The topic in `lang`, if it has been translated into it."""
-        return self.translations.get(lang)  # type: ignore[call-overload]
+        return next((t for code, t in self.translations.items() if code == lang), None)
 
 
 class ClaimDraft(_Frozen):
@@ -301,7 +301,7 @@ class ClaimDraft(_Frozen):
 
     def statement_in(self, lang: str) -> ClaimText | None:
         """The statement in `lang`, if it has been translated into it."""
-        return self.translations.get(lang)  # type: ignore[call-overload]
+        return next((t for code, t in self.translations.items() if code == lang), None)
 
 
 class Claim(ClaimDraft):

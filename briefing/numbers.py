@@ -20,9 +20,7 @@ _SUFFIX = r"(?:\s?(k|m|thousand|million)\b)?"
 
 
 def _pattern(grouped: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"(?<![\d.,])({grouped}|\d+)(?:\.(\d+))?{_SUFFIX}(?![\d])", re.IGNORECASE
-    )
+    return re.compile(rf"(?<![\d.,])({grouped}|\d+)(?:\.(\d+))?{_SUFFIX}(?![\d])", re.IGNORECASE)
 
 
 _IN_TEXT = _pattern(_GROUPED)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 from briefing.errors import InvalidInput
+from briefing.i18n import EN, Words
 from briefing.models import Claim
-from briefing.render.cards import Card, page_count
+from briefing.render.cards import Card, escape_markdown, page_count
 from briefing.render.listings import (
     FieldDrawer,
     PageOf,
@@ -23,6 +24,7 @@ from briefing.render.listings import (
     timeline_page,
     topic_page,
 )
+from briefing.searching import Match, parse, where_matched
 from briefing.store import Store
 
 QueryKind = Literal["topic", "disputed", "search", "timeline"]
@@ -85,6 +87,7 @@ async def page_for(
     *,
     by_seq: ClaimsBySeq | None = None,
     draw: FieldDrawer = claim_field,
+    w: Words = EN,
 ) -> Page[Card]:
     """Render one page of an answer from the store's current state.
 
@@ -95,10 +98,11 @@ async def page_for(
     """
     by_seq = by_seq or store.claims_by_seq
     topic = await store.get_topic(query.topic) if query.topic else None
+    words = w
     match query.kind:
         case "topic":
             if topic is None:
-                raise InvalidInput("Pick a topic.")
+                raise InvalidInput("Pick a topic.", key="error.pick_topic")
             tally = await store.tally(topic=topic.slug)
             listing = await _listing(
                 sum(tally.values()),
@@ -106,7 +110,7 @@ async def page_for(
                 number,
                 lambda limit, offset: store.topic_claims(topic, limit=limit, offset=offset),
             )
-            card = topic_page(topic, tally, listing, draw)
+            card = topic_page(topic, tally, listing, draw, words)
         case "disputed":
             total = (await store.tally(topic=query.topic, statuses=["disputed"]))["disputed"]
             listing = await _listing(
@@ -117,11 +121,18 @@ async def page_for(
                     topic=query.topic, statuses=["disputed"], limit=limit, offset=offset
                 ),
             )
-            card = disputed_page(topic, listing, draw)
+            card = disputed_page(topic, listing, draw, words)
         case "search":
             text = query.text.strip()
             if len(text) > SEARCH_MAX:
-                raise InvalidInput(f"Keep searches to {SEARCH_MAX} characters or fewer.")
+                raise InvalidInput(
+                    f"Keep searches to {SEARCH_MAX} characters or fewer.",
+                    key="search.too_long",
+                    n=SEARCH_MAX,
+                )
+            parsed = parse(text)
+            hints = [words(h.key, **h.params) for h in parsed.hints]
+            hints += await _language_hints(store, parsed.languages, words)
             hits = await store.search_hits(
                 text, topic=query.topic, cap=SEARCH_LISTED + 1, rank=True
             )
@@ -131,7 +142,21 @@ async def page_for(
                 number,
                 lambda limit, offset: by_seq(hits.seqs[offset : offset + limit]),
             )
-            card = search_page(text, topic, listing, more=not hits.ranked, draw=draw)
+            matches = {
+                c.id: line
+                for c in listing.claims
+                if (line := match_line(c, parsed.words, words)) is not None
+            }
+            card = search_page(
+                text,
+                topic,
+                listing,
+                more=not hits.ranked,
+                draw=draw,
+                w=words,
+                hints=hints,
+                matches=matches,
+            )
         case "timeline":
             listing = await _listing(
                 await store.timeline_count(topic=query.topic),
@@ -139,8 +164,53 @@ async def page_for(
                 number,
                 lambda limit, offset: store.timeline(topic=query.topic, limit=limit, offset=offset),
             )
-            card = timeline_page(topic, listing)
+            card = timeline_page(topic, listing, words)
     return Page(card, listing.page, listing.pages, card)
+
+
+async def _language_hints(store: Store, languages: frozenset[str], w: Words) -> list[str]:
+    """Words in a script the briefing has no text in: say so, rather than "no match"."""
+    if "other" in languages:
+        return [w("search.other_script")]
+    have = await store.languages() if languages else frozenset()
+    hints = []
+    for found in sorted(languages):
+        wanted = found.split("/")  # Cyrillic alone may be Ukrainian or Russian
+        if not have.intersection(wanted):
+            names = " / ".join(w.language(lang) for lang in wanted)
+            hints.append(w("search.no_language", language=names))
+    return hints
+
+
+def match_line(claim: Claim, terms: list[str], w: Words) -> str | None:
+    """🔎 where the claim matched, with the matching words in bold."""
+    match = where_matched(claim, terms, w.locale)
+    if match is None:
+        return None
+    params = dict(match.params)
+    if "language" in params:
+        params["language"] = w.language(params["language"])
+    where = w(match.key, **params)
+    return w("search.matched", where=escape_markdown(where), text=snippet(match))
+
+
+SNIPPET_MAX = 120
+
+
+def snippet(match: Match) -> str:
+    """The part of the field around its first match, matched words in bold."""
+    text, spans = match.text, match.spans
+    start = max(0, spans[0][0] - 30)
+    end = min(len(text), start + SNIPPET_MAX)
+    parts = ["…" if start else ""]
+    at = start
+    for a, b in spans:
+        if a < at or b > end:
+            continue
+        parts += [escape_markdown(text[at:a]), f"**{escape_markdown(text[a:b])}**"]
+        at = b
+    parts.append(escape_markdown(text[at:end]) + ("…" if end < len(text) else ""))
+    return "".join(parts).replace("\n", " ")
 
 
 async def _listing(

@@ -243,8 +243,7 @@ def _check_key_claims(topics: list[Topic], claims: list[ClaimDraft], path: Path 
             )
             if problem:
                 raise SeedError(
-                    f"{path}: topic '{topic.slug}': field key_claims: '{shown(claim_id)}' "
-                    f"{problem}"
+                    f"{path}: topic '{topic.slug}': field key_claims: '{shown(claim_id)}' {problem}"
                 )
 
 

@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from briefing.i18n import EN, Words
 from briefing.models import StatusCount, Topic
 from briefing.render.cards import Card, CardField, escape_markdown
-from briefing.render.words import MEANING, status_word, timestamp
-
-CORRECTIONS_NOTE = (
-    "Spotted a mistake or a newer source? Open the claim with `/claim` and press "
-    "**Suggest a correction**: the editors review every suggestion and tell you by DM what "
-    "they decided. Every change is recorded with who made it and why, and can be reverted."
-)
+from briefing.render.claim import topic_title
+from briefing.render.words import status_word, timestamp
 
 
 def about_card(
@@ -21,33 +17,39 @@ def about_card(
     counts: Sequence[StatusCount],
     latest_change: dt.datetime | None,
     oldest_review: dt.datetime | None,
+    w: Words = EN,
 ) -> Card:
     total = sum(c.count for c in counts)
     coverage = "\n".join(
-        f"**{escape_markdown(t.title)}** ({n}) · "
-        + (f"`/{t.command}`" if t.command else f"`/brief topic:{t.slug}`")
+        f"**{escape_markdown(topic_title(t, w))}** ({w.number(n)}) · `{shortcut(t, w)}`"
         for t, n in topics
     )
     by_status = "\n".join(
-        f"{status_word(c.status)}: {c.count} — {MEANING[c.status]}" for c in counts
+        f"{status_word(c.status, w)}: {w.number(c.count)} — {w(f'meaning.{c.status}')}"
+        for c in counts
     )
     fresh = []
     if latest_change:
-        fresh.append(f"Last change {timestamp(latest_change, 'R')}")
+        fresh.append(w("about.last_change", when=timestamp(latest_change, "R")))
     if oldest_review:
-        fresh.append(f"oldest re-verification {timestamp(oldest_review, 'D')}")
+        fresh.append(w("about.oldest_review", when=timestamp(oldest_review, "D")))
+    note = w("about.corrections_note", command=w.command("claim"), button=w("suggest.button"))
     return Card(
-        title="About Briefing Bot",
-        description=(
-            "A curated briefing on North Korea's troops in Russia, the Russia–North Korea "
-            "treaty and the fight over Kursk. Every answer says who claims what, who disputes "
-            f"it, and when. {total} claims are tracked."
-        ),
+        title=w("about.title"),
+        description=w("about.description", n=w.number(total)),
         fields=(
-            CardField("Coverage", coverage or "No topics yet."),
-            CardField("Claims by status", by_status),
-            CardField("Freshness", ", ".join(fresh) or "Nothing recorded yet."),
-            CardField("Corrections", CORRECTIONS_NOTE),
+            CardField(w("about.coverage"), coverage or w("about.no_topics")),
+            CardField(w("about.by_status"), by_status),
+            CardField(w("about.freshness"), ", ".join(fresh) or w("about.nothing_yet")),
+            CardField(w("about.corrections"), note),
         ),
         color=0x37474F,
     )
+
+
+def shortcut(topic: Topic, w: Words) -> str:
+    """How a member asks for a topic: its own command, or /brief with it."""
+    local = None if w.english else topic.text(w.locale)
+    if topic.command:
+        return f"/{local.command if local and local.command else topic.command}"
+    return w.command("brief", topic=topic.slug)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from briefing.i18n import EN, Words
 from briefing.models import is_web_url
 
 # Discord's documented limits (message resource docs); see DESIGN.md §7.
@@ -136,6 +137,7 @@ class Layout:
 
     header: Card
     footer: str = ""
+    w: Words = EN
 
     # Worked out once per layout: a page asks for them several times.
     @cached_property
@@ -152,7 +154,7 @@ class Layout:
         )
 
     def footer_text(self, page: int, pages: int) -> str:
-        note = f"Page {page}/{pages}" if pages > 1 else ""
+        note = self.w("page.note", page=page, pages=pages) if pages > 1 else ""
         return " · ".join(p for p in (note, clip(self.footer, FOOTER_TEXT_MAX)) if p)
 
     def field_room(self, count: int) -> int:

@@ -6,17 +6,21 @@ figure, date and source. A page's header repeats on every page (`Layout`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from briefing.i18n import EN, Words
 from briefing.models import Claim, StanceKind, Status, Topic
 from briefing.render.cards import FIELD_VALUE_MAX, Card, CardField, Layout, clip, escape_markdown
+from briefing.render.claim import statement_for, topic_title
 from briefing.render.words import (
     BADGE,
+    figure_text,
     ordered_stances,
     source_text,
     stance_line,
     status_word,
+    timestamp,
     when,
 )
 
@@ -26,9 +30,9 @@ from briefing.render.words import (
 LISTING_FIELD_MAX = 800
 STATEMENT_FLOOR = 160  # a statement is shortened no further than this to make room
 
-# Draws a claim as a listing field: (claim, limit, with_since). `claim_field` by default; the
-# answer cache passes one that remembers what it drew.
-FieldDrawer = Callable[[Claim, int, bool], CardField]
+# Draws a claim as a listing field: (claim, limit, with_since, words). `claim_field` by
+# default; the answer cache passes one that remembers what it drew.
+FieldDrawer = Callable[[Claim, int, bool, Words], CardField]
 
 
 def _by_priority(claim: Claim) -> list[int]:
@@ -44,55 +48,61 @@ def _by_priority(claim: Claim) -> list[int]:
     return first + [i for i in range(len(ordered)) if i not in first]
 
 
-def _closing_lines(claim: Claim, limit: int, *, linked: bool, with_since: bool) -> list[str]:
-    """Figure, when, source and (for /disputed) since when: the lines a claim ends with."""
+def _closing_lines(
+    claim: Claim, limit: int, w: Words, *, linked: bool, with_since: bool
+) -> list[str]:
+    """Figure, when, source, when it last changed and (for /disputed) since when it has
+    been disputed: the lines a claim ends with."""
     lines = []
     if claim.figure:
-        lines.append(f"**Figure:** {escape_markdown(claim.figure.text())}")
+        lines.append(f"**{w('listing.figure')}** {escape_markdown(figure_text(claim.figure, w))}")
     facts = []
     if claim.event_date:
-        facts.append(f"**When:** {when(claim.event_date)}")
+        facts.append(f"**{w('listing.when')}** {when(claim.event_date, w=w)}")
     if claim.sources:
         source_line = source_text(claim.sources[0], with_title=False, linked=linked)
-        facts.append(f"**Source:** {source_line}")
+        facts.append(f"**{w('listing.source')}** {source_line}")
     if claim.superseded_by:
-        facts.append(f"**See:** `{claim.superseded_by}`")
+        facts.append(f"**{w('listing.see')}** `{claim.superseded_by}`")
+    facts.append(f"**{w('listing.changed')}** {timestamp(claim.last_changed(), 'd')}")
     cap = min(400, limit // 2)
     if linked and len(" · ".join(facts)) > cap:
         # A link cut short would show as broken markdown: show the outlet plainly instead.
-        return _closing_lines(claim, limit, linked=False, with_since=with_since)
-    if facts:
-        lines.append(clip(" · ".join(facts), cap))
+        return _closing_lines(claim, limit, w, linked=False, with_since=with_since)
+    lines.append(clip(" · ".join(facts), cap))
     if with_since and (since := claim.disputed_since()):
-        lines.append(f"**Disputed since** {when(since)}")
+        lines.append(f"**{w('listing.disputed_since')}** {when(since, w=w)}")
     return lines
 
 
-def claim_field(claim: Claim, limit: int = FIELD_VALUE_MAX, with_since: bool = False) -> CardField:
+def claim_field(
+    claim: Claim, limit: int = FIELD_VALUE_MAX, with_since: bool = False, w: Words = EN
+) -> CardField:
     """A claim as one embed field: statement, then who says what and when, then sources.
 
     When everything does not fit in a field, the least important stances give way (with a
     pointer to /claim), then the statement is shortened; the source line always stays.
     """
     ordered = ordered_stances(claim)
-    voices = [stance_line(s) for s in ordered]
+    voices = [stance_line(s, w) for s in ordered]
     # The closing lines with the source linked, and (only when room is short) plain, since
     # a clipped link would show as broken markdown.
-    tails = [_closing_lines(claim, limit, linked=True, with_since=with_since)]
+    tails = [_closing_lines(claim, limit, w, linked=True, with_since=with_since)]
     plain_too = bool(claim.sources and claim.sources[0].url)
-    statement = escape_markdown(claim.statement)
+    statement = escape_markdown(statement_for(claim, w)[0])
     priority = _by_priority(claim)
     body = ""
     for keep in range(len(ordered), -1, -1):
         lines = [voices[i] for i in sorted(priority[:keep])]
         if keep < len(ordered):
-            lines.append(f"*+{len(ordered) - keep} more: /claim id:{claim.id}*")
+            more = w.command("claim", id=claim.id)
+            lines.append(f"*{w('listing.more', n=len(ordered) - keep, command=more)}*")
         # The voices for and against are worth a shortened statement; others are not.
         need = len(statement) if keep > 2 else min(len(statement), STATEMENT_FLOOR)
         fits = False
         for n in range(2 if plain_too else 1):
             if n == len(tails):
-                tails.append(_closing_lines(claim, limit, linked=False, with_since=with_since))
+                tails.append(_closing_lines(claim, limit, w, linked=False, with_since=with_since))
             body = "\n".join([*lines, *tails[n]])
             fits = need + 1 + len(body) <= limit
             if fits:
@@ -101,7 +111,8 @@ def claim_field(claim: Claim, limit: int = FIELD_VALUE_MAX, with_since: bool = F
             break
     room = limit - len(body) - 1
     return CardField(
-        name=f"{status_word(claim.status)} · {claim.id}", value=f"{clip(statement, room)}\n{body}"
+        name=f"{status_word(claim.status, w)} · {claim.id}",
+        value=f"{clip(statement, room)}\n{body}",
     )
 
 
@@ -115,37 +126,90 @@ class PageOf:
     total: int = 0
 
 
+def _fallback_note(claims: Sequence[Claim], w: Words) -> str:
+    """Said once per page: which of its claims are shown in English for want of a
+    translation, or that its translations are machine-assisted."""
+    if w.english or not claims:
+        return ""
+    texts = [c.statement_in(w.locale) for c in claims]
+    if any(t is None for t in texts):
+        return w("translation.fallback_some", language=w.language())
+    if any(t is not None and t.machine for t in texts):
+        return w("translation.machine", language=w.language())
+    return ""
+
+
+def _with_note(description: str, note: str) -> str:
+    return f"{description}\n\n*{note}*" if note else description
+
+
 def _fields_page(
-    layout: Layout, listing: PageOf, draw: FieldDrawer, *, with_since: bool = False
+    layout: Layout,
+    listing: PageOf,
+    draw: FieldDrawer,
+    w: Words,
+    *,
+    with_since: bool = False,
+    marked: Sequence[str] = (),
+    matches: Mapping[str, str] | None = None,
 ) -> Card:
     # At most LISTING_FIELD_MAX, even where a page has room for more: the room left by a
     # header varies with its text (a search's words, a topic's summary).
     room = min(layout.field_room(len(listing.claims)), LISTING_FIELD_MAX)
-    entries = [draw(c, room, with_since) for c in listing.claims]
+    entries = []
+    for claim in listing.claims:
+        match = (matches or {}).get(claim.id, "")
+        field = draw(claim, room - len(match) - 1 if match else room, with_since, w)
+        if match:
+            field = CardField(field.name, f"{field.value}\n{match}", field.inline)
+        if claim.id in marked:
+            field = CardField(f"📌 {field.name}", field.value, field.inline)
+        entries.append(field)
     return layout.fields_page(entries, listing.page, listing.pages)
 
 
 def topic_page(
-    topic: Topic, tally: dict[Status, int], listing: PageOf, draw: FieldDrawer = claim_field
+    topic: Topic,
+    tally: dict[Status, int],
+    listing: PageOf,
+    draw: FieldDrawer = claim_field,
+    w: Words = EN,
 ) -> Card:
-    counts = ", ".join(f"{n} {s}" for s, n in tally.items() if n)
-    header = Card(
-        title=f"Briefing: {topic.title}",
-        description=f"{escape_markdown(topic.summary)}\n\n{counts or 'No claims yet.'}",
+    counts = ", ".join(
+        w("topic.count", status=w(f"status_lower.{s}"), n=w.number(n))
+        for s, n in tally.items()
+        if n
     )
-    footer = f"/claim id:<id> for details · topic: {topic.slug}"
-    return _fields_page(Layout(header, footer), listing, draw)
+    local = None if w.english else topic.text(w.locale)
+    summary = local.summary if local else topic.summary
+    notes = [w("topic.order")]
+    if not w.english and local is None:
+        notes.append(f"*{w('translation.topic_fallback', language=w.language())}*")
+    if note := _fallback_note(listing.claims, w):
+        notes.append(f"*{note}*")
+    header = Card(
+        title=w("topic.title", title=topic_title(topic, w)),
+        description="\n\n".join(
+            [escape_markdown(summary), "\n".join(notes), counts or w("topic.no_claims")]
+        ),
+    )
+    footer = w("topic.footer", command=w.command("claim", id="<id>"), slug=topic.slug)
+    return _fields_page(Layout(header, footer, w), listing, draw, w, marked=topic.key_claims)
 
 
-def disputed_page(topic: Topic | None, listing: PageOf, draw: FieldDrawer = claim_field) -> Card:
-    scope = f" in {topic.title}" if topic else ""
+def _scoped(key: str, topic: Topic | None, w: Words) -> str:
+    return w(f"{key}_in", topic=topic_title(topic, w)) if topic else w(key)
+
+
+def disputed_page(
+    topic: Topic | None, listing: PageOf, draw: FieldDrawer = claim_field, w: Words = EN
+) -> Card:
+    title = _scoped("disputed.title", topic, w)
     if not listing.claims:
-        return Card(title=f"Disputed claims{scope}", description="Nothing is disputed right now.")
-    header = Card(
-        title=f"Disputed claims{scope}",
-        description=f"{listing.total} claim(s) that a named party contests.",
-    )
-    return _fields_page(Layout(header), listing, draw, with_since=True)
+        return Card(title=title, description=w("disputed.none"))
+    count = w("disputed.count", n=w.number(listing.total))
+    header = Card(title=title, description=_with_note(count, _fallback_note(listing.claims, w)))
+    return _fields_page(Layout(header, w=w), listing, draw, w, with_since=True)
 
 
 def search_page(
@@ -155,37 +219,36 @@ def search_page(
     *,
     more: bool = False,
     draw: FieldDrawer = claim_field,
+    w: Words = EN,
+    hints: Sequence[str] = (),
+    matches: Mapping[str, str] | None = None,
 ) -> Card:
-    """One page of search results; `more` when the listing holds only the newest matches."""
-    scope = f" in {topic.title}" if topic else ""
+    """One page of search results; `more` when the listing holds only the newest matches.
+    `hints` say what of the query was not searched as typed; `matches` show, per claim id,
+    the words that matched and where."""
+    title = _scoped("search.title", topic, w)
     shown = escape_markdown(clip(query, 100))
+    said = [f"*{h}*" for h in hints]
     if not listing.claims:
-        return Card(
-            title=f"Search{scope}",
-            description=f"No claims match “{shown}”. Try fewer or shorter words.",
-        )
+        # "Try fewer words" would mislead when the hints say what went wrong.
+        none = w("search.nothing" if hints else "search.none", query=shown)
+        return Card(title=title, description="\n".join([none, *said]))
     if more:
-        found = (
-            f"More than {listing.total:,} claims match “{shown}”; the newest {listing.total:,} "
-            "are listed, newest first. Add words to narrow it down."
-        )
+        found = w("search.more", n=w.number(listing.total), query=shown)
     else:
-        found = f"{listing.total:,} claim(s) match “{shown}”, best match first."
-    header = Card(title=f"Search{scope}", description=found)
-    return _fields_page(Layout(header), listing, draw)
+        found = w("search.found", n=w.number(listing.total), query=shown)
+    description = "\n".join([found, *said])
+    header = Card(
+        title=title, description=_with_note(description, _fallback_note(listing.claims, w))
+    )
+    return _fields_page(Layout(header, w=w), listing, draw, w, matches=matches)
 
 
-# The timeline's header: what its date markers mean.
-TIMELINE_INTRO = (
-    "What happened, in order. A date marked ~ is a month, season or year: it is placed at the "
-    "end of that period. “Said on” (or “disputed on”) marks a claim dated only by when "
-    "someone first spoke of it."
-)
 # How a claim placed by a stance reads, by the kind of stance that placed it.
 _PLACED_BY: dict[StanceKind, str] = {"disputes": "disputed", "denies": "denied"}
 
 
-def timeline_date(claim: Claim) -> str | None:
+def timeline_date(claim: Claim, w: Words = EN) -> str | None:
     """Where a timeline line puts the claim, in words: "**<date>**" for an event date,
     "**said on <date>**" for a claim placed by its first dated stance; a vague date is marked
     "~". None when nothing about the claim is dated."""
@@ -193,27 +256,30 @@ def timeline_date(claim: Claim) -> str | None:
     if placed is None:
         return None
     date, said = placed
-    shown = f"~{when(date)}" if date.approximate else when(date)
+    shown = f"~{when(date, w=w)}" if date.approximate else when(date, w=w)
     stance = claim.placed_by()
     if not said or stance is None:
         return f"**{shown}**"
     verb = _PLACED_BY.get(stance.stance, "said")
-    return f"**{verb} {'on' if date.precision == 'day' else 'in'} {shown}**"
+    on = "on" if date.precision == "day" else "in"
+    return f"**{w(f'timeline.{verb}_{on}', date=shown)}**"
 
 
-def timeline_page(topic: Topic | None, listing: PageOf) -> Card:
-    scope = f": {topic.title}" if topic else ""
+def timeline_page(topic: Topic | None, listing: PageOf, w: Words = EN) -> Card:
+    title = _scoped("timeline.title", topic, w)
     if not listing.claims:
-        return Card(title=f"Timeline{scope}", description="No dated claims yet.")
-    header = Card(title=f"Timeline{scope}", description=TIMELINE_INTRO)
-    room = Layout(header).line_room(len(listing.claims))
+        return Card(title=title, description=w("timeline.none"))
+    intro = _with_note(w("timeline.intro"), _fallback_note(listing.claims, w))
+    header = Card(title=title, description=intro)
+    room = Layout(header, w=w).line_room(len(listing.claims))
     lines = []
     for c in listing.claims:
-        if (placed := timeline_date(c)) is None:
+        if (placed := timeline_date(c, w)) is None:
             continue  # the store lists only placed claims; a stray one is left out
         # Only the statement gives way: the date, status and id always show.
         prefix = f"{placed} {BADGE[c.status]} "
-        suffix = f" ({c.status}, `{c.id}`)"
-        statement = clip(escape_markdown(c.statement), room - len(prefix) - len(suffix))
+        suffix = " " + w("timeline.line", status=w(f"status_lower.{c.status}"), id=c.id)
+        statement = statement_for(c, w)[0]
+        statement = clip(escape_markdown(statement), room - len(prefix) - len(suffix))
         lines.append(prefix + statement + suffix)
-    return Layout(header).lines_page(lines, listing.page, listing.pages)
+    return Layout(header, w=w).lines_page(lines, listing.page, listing.pages)

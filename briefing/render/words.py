@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from briefing.models import Claim, EventDate, Source, Stance, StanceKind, Status
+from briefing.i18n import EN, Words
+from briefing.models import (
+    STANCE_KINDS,
+    STATUSES,
+    Claim,
+    EventDate,
+    Figure,
+    Source,
+    Stance,
+    StanceKind,
+    Status,
+)
 from briefing.render.cards import clip, escape_markdown
 
 BADGE: dict[Status, str] = {
@@ -19,14 +30,6 @@ BADGE: dict[Status, str] = {
     "false": "❌",
     "superseded": "↪️",
 }
-MEANING: dict[Status, str] = {
-    "confirmed": "acknowledged by the party concerned or independently corroborated",
-    "reported": "asserted by a named source, not independently confirmed",
-    "disputed": "a named party contests it",
-    "denied": "denied by the party concerned, not corroborated",
-    "false": "shown to be false",
-    "superseded": "replaced by a newer claim",
-}
 COLOR: dict[Status, int] = {
     "confirmed": 0x2E7D32,
     "reported": 0x1565C0,
@@ -35,13 +38,9 @@ COLOR: dict[Status, int] = {
     "false": 0x6A1B9A,
     "superseded": 0x757575,
 }
-VERB: dict[StanceKind, str] = {
-    "asserts": "Asserted by",
-    "confirms": "Confirmed by",
-    "denies": "Denied by",
-    "disputes": "Disputed by",
-    "declines_to_say": "Declined to say:",
-}
+# English, for what only editors and digest channels read.
+MEANING: dict[Status, str] = {s: EN(f"meaning.{s}") for s in STATUSES}
+VERB: dict[StanceKind, str] = {k: EN(f"stance.{k}") for k in STANCE_KINDS}
 # Claims answer "who says so" first, then "who says otherwise".
 STANCE_ORDER: tuple[StanceKind, ...] = (
     "asserts",
@@ -52,8 +51,8 @@ STANCE_ORDER: tuple[StanceKind, ...] = (
 )
 
 
-def status_word(status: Status) -> str:
-    return f"{BADGE[status]} {status.upper()}"
+def status_word(status: Status, w: Words = EN) -> str:
+    return f"{BADGE[status]} {w(f'status.{status}')}"
 
 
 def timestamp(moment: dt.datetime, style: str = "D") -> str:
@@ -61,10 +60,11 @@ def timestamp(moment: dt.datetime, style: str = "D") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
 
 
-def when(date: EventDate, *, relative: bool = False) -> str:
-    """A full date as a Discord timestamp; a vaguer one in words ("autumn 2024")."""
+def when(date: EventDate, *, relative: bool = False, w: Words = EN) -> str:
+    """A full date as a Discord timestamp (which each reader's client writes in their own
+    language); a vaguer one in words ("autumn 2024")."""
     if date.precision != "day":
-        return date.human()
+        return w.vague_date(date)
     return day_stamp(date.value, relative=relative)
 
 
@@ -84,9 +84,16 @@ def actor_text(stance: Stance) -> str:
     return name
 
 
-def stance_line(stance: Stance) -> str:
-    dated = f" · {when(stance.date)}" if stance.date else ""
-    return f"**{VERB[stance.stance]}** {actor_text(stance)}{dated}"
+def stance_line(stance: Stance, w: Words = EN) -> str:
+    dated = f" · {when(stance.date, w=w)}" if stance.date else ""
+    return f"**{w(f'stance.{stance.stance}')}** {actor_text(stance)}{dated}"
+
+
+def figure_text(figure: Figure, w: Words = EN) -> str:
+    """An estimate as the language writes numbers; its unit is curated text, as written."""
+    if figure.low == figure.high:
+        return w("number.about", number=w.number(figure.low), unit=figure.unit)
+    return w("number.range", low=w.number(figure.low), high=w.number(figure.high), unit=figure.unit)
 
 
 def source_text(source: Source, *, with_title: bool = True, linked: bool = True) -> str:

@@ -43,8 +43,7 @@ UPDATE_CLAIM = (
 )
 # The search index's rowid is the claim's seq negated: its own order is newest first.
 INDEX_CLAIM = (
-    "INSERT INTO claims_fts(rowid, statement, people, numbers, translated) "
-    "VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO claims_fts(rowid, statement, people, numbers, translated) VALUES (?, ?, ?, ?, ?)"
 )
 INSERT_REVISION = (
     "INSERT INTO revisions(claim_id, version, editor_id, editor_name, at, kind, diff, reason) "

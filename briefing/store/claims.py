@@ -158,6 +158,11 @@ class Claims(Database):
         )
         return [to_claim(r) for r in rows]
 
+    async def live_ids(self) -> list[str]:
+        """The ids of every listed claim: what a mistyped id is compared with."""
+        rows = await self._scan("SELECT id FROM claims WHERE retired_at IS NULL")
+        return [str(r[0]) for r in rows]
+
     async def successors(self) -> tuple[dict[str, str | None], list[str]]:
         """Every claim's successor (or None), and the ids of retired claims."""
         rows = await self._scan("SELECT id, superseded_by, retired_at FROM claims")

@@ -16,9 +16,11 @@ from typing import Any, Literal
 
 from briefing.errors import InvalidInput
 from briefing.models import Claim
+from briefing.searching import parse
 from briefing.store.claims import CLAIM_ORDER, Claims
 
 MAX_SEARCH_TERMS = 12
+NUMBER_TERM = re.compile(r"n\d+")
 WORD_MATCH_MIN = 3
 SUGGEST_BY_ID = (
     "SELECT id, statement FROM claims WHERE id >= ? AND id < ? AND retired_at IS NULL "
@@ -38,11 +40,21 @@ class SearchHits:
 
 
 def search_words(text: str) -> list[str]:
-    """The words of what a member typed, as FTS5 will see them (at most MAX_SEARCH_TERMS)."""
-    words = re.findall(r"\w+", text, flags=re.UNICODE)[:MAX_SEARCH_TERMS]
+    """The words of what a member typed, as FTS5 will see them (at most MAX_SEARCH_TERMS):
+    numbers as their value's token, query syntax left out (briefing/searching.py)."""
+    words = parse(text).words[:MAX_SEARCH_TERMS]
     if not words:
-        raise InvalidInput("Search for at least one word (letters or digits).")
+        raise InvalidInput("Search for at least one word (letters or digits).", key="search.empty")
     return words
+
+
+def _term(word: str, prefix: bool) -> str:
+    """One word of an FTS5 query. A number is looked up by value in its own column; a word
+    in another script than Latin by its beginning, since Korean attaches particles and
+    Ukrainian and Russian inflect (the porter stemmer knows only English)."""
+    if NUMBER_TERM.fullmatch(word):
+        return f'numbers : "{word}"' + ("*" if prefix else "")
+    return f'"{word}"*' if prefix or not word.isascii() else f'"{word}"'
 
 
 def fts_query(words: Sequence[str], *, prefix: Literal["none", "last", "all"] = "none") -> str:
@@ -53,8 +65,7 @@ def fts_query(words: Sequence[str], *, prefix: Literal["none", "last", "all"] = 
     """
     last = len(words) - 1
     return " ".join(
-        f'"{w}"*' if prefix == "all" or (prefix == "last" and i == last) else f'"{w}"'
-        for i, w in enumerate(words)
+        _term(w, prefix == "all" or (prefix == "last" and i == last)) for i, w in enumerate(words)
     )
 
 
@@ -129,6 +140,14 @@ def _word_suggestions(
 
 
 class Search(Claims):
+    async def languages(self) -> frozenset[str]:
+        """The languages some listed claim has a translation in."""
+        rows = await self._scan(
+            "SELECT DISTINCT t.key FROM claims c, json_each(c.translations) t "
+            "WHERE c.retired_at IS NULL"
+        )
+        return frozenset(str(r[0]) for r in rows)
+
     async def search_hits(
         self, text: str, *, topic: str | None = None, cap: int = -1, rank: bool = False
     ) -> SearchHits:
@@ -174,7 +193,7 @@ class Search(Claims):
         rows = await self._rows(by_id, (prefix, prefix + "\U0010ffff", limit))
         found = [(r["id"], r["statement"]) for r in rows]
         # Words count from three letters on: a one-letter prefix would match every claim.
-        words = [w for w in re.findall(r"\w+", typed) if len(w) >= WORD_MATCH_MIN]
+        words = [w for w in parse(typed).words if len(w) >= WORD_MATCH_MIN]
         if len(found) < limit and words:
             seen = {i for i, _ in found}
             more = await self._off_loop(lambda db: _word_suggestions(db, words, limit))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.answers import AnswerCache
+from briefing.answers import MATCHES_NAMED, AnswerCache
 from briefing.errors import NotFound
 from briefing.models import Claim, ClaimDraft, Editor, Topic
 from briefing.queries import Query
@@ -119,7 +119,10 @@ async def test_claims_listed_by_a_broad_search_are_read_again_after_a_change(
     newest = first.card.fields[0].name.rsplit(" · ", 1)[1]
     # The same claims, listed by another broad search, come from memory...
     again = await answers.page(Query("search", None, "korean"))
-    assert again.card.fields[0] == first.card.fields[0]
+    assert again.card.fields[0].name == first.card.fields[0].name
+    # The field drawn for the claim is reused; only the line saying what matched differs.
+    drawn = first.card.fields[0].value.rsplit("\n🔎", 1)[0]
+    assert again.card.fields[0].value.rsplit("\n🔎", 1)[0] == drawn
     # ...until anyone changes anything.
     with sqlite3.connect(tmp_path / "answers.db") as other:
         other.execute("UPDATE claims SET statement = 'Korea, rewritten.' WHERE id = ?", (newest,))
@@ -180,9 +183,9 @@ async def test_prewarm_renders_the_common_first_pages(store: Store) -> None:
     await answers.prewarm()
     warmed = len(answers)
     topics = await store.list_topics()
-    # /disputed and /timeline overall, each topic's three pages, /about, the topic list, and
-    # every claim's /claim answer.
-    assert warmed == 2 + 3 * len(topics) + 2 + await store.claim_count()
+    # /disputed and /timeline overall, each topic's three pages, /about, /help, the topic
+    # list, and every claim's /claim answer.
+    assert warmed == 2 + 3 * len(topics) + 3 + await store.claim_count()
     await answers.prewarm()
     assert len(answers) == warmed  # nothing new while nothing changed
     first = await answers.page(Query("topic", topics[0].slug))
@@ -194,10 +197,17 @@ async def test_claim_by_words_needs_exactly_one_match(store: Store) -> None:
     # "heroism" appears in one claim only: its card comes back, as for its id.
     card = await answers.claim("heroism")
     assert card == await answers.claim("nk-troops-fought-in-kursk")
-    with pytest.raises(NotFound, match="pick one of the suggestions"):
-        await answers.claim("north korea")  # many claims
-    with pytest.raises(NotFound, match="try `/search`"):
-        await answers.claim("zeppelin")  # none
+    with pytest.raises(NotFound, match="matches several claims: `") as many:
+        await answers.claim("north korea")  # many claims, a few of them named
+    assert many.value.args[0].count("`") == 2 * MATCHES_NAMED
+    with pytest.raises(NotFound, match="Try /search"):
+        await answers.claim("zeppelin")  # none, and nothing like it
+    with pytest.raises(NotFound, match="Nearest: `kursk-recaptured`"):
+        await answers.claim("kursk-recapturd")  # a typo
+    with pytest.raises(NotFound) as two:
+        await answers.claim("neo-nazi")  # the words of exactly two claims
+    assert "`ukraine-neo-nazi-claim`" in str(two.value)
+    assert "`nk-deployment-aim-kursk`" in str(two.value)
 
 
 async def test_what_was_read_before_a_change_is_not_kept_after_it(

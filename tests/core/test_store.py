@@ -584,17 +584,22 @@ async def test_fts_operators_are_searched_as_words(topic_store: Store) -> None:
         EDITOR,
     )
     await topic_store.create_claim(draft("other-claim", statement="Quiet day."), EDITOR)
-    for typed in ["AND OR", "NEAR(", "NOT", '"and', "troops*", "border)"]:
+    for typed in ["NEAR(", '"and', "troops*", "border)", "and OR not"]:
         assert [c.id for c in await topic_store.search(typed)] == ["ops-claim"], typed
     for typed in [
         "a OR quiet",
-        "-troops quiet",
         "NEAR(quiet day)",
         "{statement}: quiet",
         "statement: troops",
     ]:
         # As operators these would find something; as words they must all match.
         assert await topic_store.search(typed) == [], typed
+    # Operators alone are left out (the answer names them), leaving nothing to search.
+    for typed in ["AND OR", "NOT"]:
+        with pytest.raises(InvalidInput, match="at least one word"):
+            await topic_store.search(typed)
+    # "-word" cannot exclude; it is left out rather than required.
+    assert [c.id for c in await topic_store.search("-troops quiet")] == ["other-claim"]
 
 
 async def test_search_ignores_diacritics(topic_store: Store) -> None:

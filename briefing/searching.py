@@ -1,0 +1,187 @@
+"""What a member typed into /search, as the search runs it, and why each claim matched.
+
+A search finds claims with every word typed. Query syntax of other search engines (OR,
+quotes, -word, word*, field:) is not supported; rather than searching for "OR" as a word,
+it is left out and the answer says so. Numbers are searched by value (briefing/numbers.py).
+Words in Korean or Cyrillic script are searched in the translations, by their beginning
+(Korean attaches particles to words; Ukrainian and Russian inflect them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from briefing.i18n import Locale
+from briefing.models import Claim
+from briefing.numbers import number_token, numbers_in
+
+_OPERATORS = ("OR", "AND", "NOT", "NEAR")
+_FIELD = re.compile(r"\b([A-Za-z_]+):(?=\S)")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_UKRAINIAN_ONLY = set("іїєґ")
+_RUSSIAN_ONLY = set("ыэъё")
+_WORD = re.compile(r"\w+")
+SUFFIXES = ("ing", "ed", "es", "s")
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Something of the query that was not searched as typed: a catalog key and its
+    parameters."""
+
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    words: list[str]  # as the index is asked: words, and numbers as "n<value>"
+    hints: list[Hint]
+    # The languages the words are written in, besides English ("other": none we have).
+    languages: frozenset[Locale | str]
+
+
+def script_of(word: str) -> Locale | str | None:
+    """The language a word's script points to: "ko", "uk", "ru", "uk/ru" (Cyrillic in
+    either), "other" (a script the briefing has no language for), None for Latin/digits."""
+    if _HANGUL.search(word):
+        return "ko"
+    if _CYRILLIC.search(word):
+        letters = set(word.lower())
+        if letters & _UKRAINIAN_ONLY:
+            return "uk"
+        if letters & _RUSSIAN_ONLY:
+            return "ru"
+        return "uk/ru"
+    if any(ch.isalpha() and not ch.isascii() and not _latin(ch) for ch in word):
+        return "other"
+    return None
+
+
+def _latin(ch: str) -> bool:
+    return "\u00c0" <= ch <= "\u024f"  # accented Latin letters
+
+
+def parse(text: str) -> SearchQuery:
+    """The words to search for, and hints naming what was left out."""
+    hints: list[Hint] = []
+    if '"' in text or "“" in text or "”" in text or "«" in text:
+        hints.append(Hint("search.unsupported_quotes"))
+    if re.search(r"(^|\s)-\w", text):
+        hints.append(Hint("search.unsupported_minus"))
+        text = re.sub(r"(^|\s)-\w+", " ", text)
+    if "*" in text:
+        hints.append(Hint("search.unsupported_star"))
+    for found in dict.fromkeys(m[1] for m in _FIELD.finditer(text)):
+        hints.append(Hint("search.unsupported", {"syntax": f"{found}:"}))
+    words_typed = text.split()
+    for op in _OPERATORS:
+        if op in words_typed:
+            hints.append(Hint("search.unsupported", {"syntax": op}))
+    if "(" in text or ")" in text:
+        hints.append(Hint("search.unsupported", {"syntax": "( )"}))
+    text = " ".join(w for w in words_typed if w not in _OPERATORS)
+    text = _FIELD.sub(" ", text)
+    # Numbers first, so that "10,000" is one number and not the words "10" and "000".
+    words: list[str] = []
+    rest, at = [], 0
+    for value, raw, start in _numbers_with_spans(text):
+        words.append(number_token(value))
+        rest.append(text[at:start])
+        at = start + len(raw)
+    rest.append(text[at:])
+    words += _WORD.findall(" ".join(rest))
+    languages = frozenset(s for w in words if (s := script_of(w)) is not None)
+    return SearchQuery(list(dict.fromkeys(words)), hints, languages)
+
+
+def _numbers_with_spans(text: str) -> Iterator[tuple[int, str, int]]:
+    at = 0
+    for value, raw in numbers_in(text, typed=True):
+        start = text.index(raw, at)
+        yield value, raw, start
+        at = start + len(raw)
+
+
+def _stem(word: str) -> str:
+    word = word.casefold()
+    if word.isascii():
+        for suffix in SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)]
+    return word
+
+
+def _token_matches(token: str, term: str) -> bool:
+    return _stem(token).startswith(_stem(term)) or token.casefold().startswith(term.casefold())
+
+
+def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Where in `text` the search's terms are: words by their beginning or stem, numbers by
+    value however they are written."""
+    spans: list[tuple[int, int]] = []
+    numbers = {t for t in terms if re.fullmatch(r"n\d+", t)}
+    words = [t for t in terms if t not in numbers]
+    if numbers:
+        at = 0
+        for value, raw in numbers_in(text):
+            start = text.index(raw, at)
+            at = start + len(raw)
+            if number_token(value) in numbers:
+                spans.append((start, at))
+    for m in _WORD.finditer(text):
+        if any(_token_matches(m[0], t) for t in words):
+            spans.append((m.start(), m.end()))
+    return sorted(spans)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a claim matched: the catalog key naming the field, its parameters, the
+    field's text and the spans that matched in it."""
+
+    key: str
+    params: dict[str, str]
+    text: str
+    spans: list[tuple[int, int]]
+
+
+def where_matched(claim: Claim, terms: list[str], locale: Locale) -> Match | None:
+    """The field of `claim` that matched the most terms, in the order a reader cares:
+    the statement as shown to them, then the other texts."""
+    best: Match | None = None
+    for candidate in _fields(claim, locale):
+        spans = matched_spans(candidate.text, terms)
+        if spans and (best is None or len(spans) > len(best.spans)):
+            best = Match(candidate.key, candidate.params, candidate.text, spans)
+    return best
+
+
+def _fields(claim: Claim, locale: Locale) -> Iterator[Match]:
+    own = claim.statement_in(locale) if locale != "en" else None
+    if own is not None:
+        yield Match("search.in_statement", {}, own.statement, [])
+        yield Match("search.in_translation", {"language": "en"}, claim.statement, [])
+    else:
+        yield Match("search.in_statement", {}, claim.statement, [])
+    for lang, text in claim.translations.items():
+        if lang != locale:
+            yield Match("search.in_translation", {"language": lang}, text.statement, [])
+    for s in claim.stances:
+        if s.quote:
+            yield Match("search.in_quote", {"actor": s.actor.name}, s.quote, [])
+    actors = dict.fromkeys(
+        f"{s.actor.name} ({s.actor.country})" if s.actor.country else s.actor.name
+        for s in claim.stances
+    )
+    if actors:
+        yield Match("search.in_actor", {}, "; ".join(actors), [])
+    outlets = dict.fromkeys(part for s in claim.sources for part in (s.outlet, s.title) if part)
+    if outlets:
+        yield Match("search.in_source", {}, "; ".join(outlets), [])
+    if claim.figure:
+        figure = claim.figure
+        yield Match("search.in_figure", {}, f"{figure.low:,}–{figure.high:,} {figure.unit}", [])

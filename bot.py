@@ -33,6 +33,7 @@ from briefing.answers import AnswerCache
 from briefing.digesting import DigestDesk
 from briefing.editorial import Desk
 from briefing.errors import BriefingError, SettingsError
+from briefing.i18n import locale_of, words
 from briefing.logs import setup_logging
 from briefing.seed import SEED_FINGERPRINT_KEY, fingerprint, read_seed
 from briefing.settings import Settings, load_settings
@@ -51,6 +52,7 @@ from cogs._errors import report
 from cogs._finish import ForDiscord
 from cogs._metrics import Metrics
 from cogs._odd_input import guard_parsers, has_lone_surrogate, stale_option
+from cogs._translator import CatalogTranslator
 from cogs._views import PageButton
 from cogs.digests import POSTING
 
@@ -82,8 +84,9 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
         that is not text (a lone surrogate, which no keyboard types) is refused before any
         command sees it; autocomplete gets no choices (Discord accepts nothing else)."""
         command = interaction.type is discord.InteractionType.application_command
+        w = words(locale_of(interaction.locale))
         if self.client.stopping and command:
-            raise app_commands.CheckFailure("The bot is restarting; please ask again in a moment.")
+            raise app_commands.CheckFailure(w("error.restarting"))
         if command and (name := stale_option(interaction)) is not None:
             log.warning(
                 "interaction %s: option %r is not what the command takes", interaction.id, name
@@ -94,9 +97,7 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
             if interaction.type is discord.InteractionType.autocomplete:
                 await interaction.response.autocomplete([])
                 return False
-            raise app_commands.CheckFailure(
-                "Part of what you typed is not text (a lone surrogate); please type it again."
-            )
+            raise app_commands.CheckFailure(w("error.surrogate"))
         return True
 
 
@@ -205,6 +206,7 @@ class BriefingBot(commands.Bot):
             log.warning("%s", note)
         await self.store.checkpoint()  # the schema and seed in the file itself, not the -wal
         self.add_dynamic_items(PageButton)
+        await self.tree.set_translator(CatalogTranslator())
         loaded = await self.load_extensions(EXTENSIONS)
         if len(loaded) < len(EXTENSIONS):
             # Syncing a partial tree would delete the missing commands from Discord.
@@ -260,9 +262,13 @@ class BriefingBot(commands.Bot):
         """Sync the command tree (global, and each home guild's) when it differs from the
         last synced one. True if synced."""
         guilds = [discord.Object(g) for g in self.settings.home_guild_ids]
+        translator = self.tree.translator
+        assert translator is not None  # set in setup_hook, before any sync
+        # As Discord gets it, translations included: a changed translation is a change.
         payload = {
             str(scope.id if scope else "global"): [
-                c.to_dict(self.tree) for c in self.tree.get_commands(guild=scope)
+                await c.get_translated_payload(self.tree, translator)
+                for c in self.tree.get_commands(guild=scope)
             ]
             for scope in [None, *guilds]
         }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from briefing.editorial_corrections import CorrectionsDesk
+from briefing.editorial_translations import TranslationsDesk
 from briefing.errors import InvalidInput, NotFound
 from briefing.import_plan import plan_import
 from briefing.integrity import Breach, claim_breaches, successor_breach
@@ -81,7 +82,7 @@ def _source_for(url: str) -> Source:
     return Source(outlet=host[:100], url=url)
 
 
-class Desk(CorrectionsDesk):
+class Desk(CorrectionsDesk, TranslationsDesk):
     def __init__(self, store: Store) -> None:
         self.store = store
 

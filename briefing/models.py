@@ -179,7 +179,7 @@ class Figure(_Frozen):
         return f"{self.low:,}–{self.high:,} {self.unit}"
 
 
-class TopicText(_Frozen):
+class TopicTranslation(_Frozen):
     """A topic in another language. `machine`: machine-assisted, not yet reviewed."""
 
     title: str = Field(min_length=1, max_length=100)
@@ -197,7 +197,7 @@ class TopicText(_Frozen):
         return value
 
 
-class ClaimText(_Frozen):
+class ClaimTranslation(_Frozen):
     """A claim's statement in another language. `machine`: machine-assisted, not yet
     reviewed by an editor."""
 
@@ -215,7 +215,7 @@ class Topic(_Frozen):
     position: int = 0
     # Claims an editor pinned to lead the topic's briefing, in order.
     key_claims: tuple[str, ...] = Field(default=(), max_length=MAX_KEY_CLAIMS)
-    translations: dict[Lang, TopicText] = Field(default_factory=dict)
+    translations: dict[Lang, TopicTranslation] = Field(default_factory=dict)
 
     _blank = field_validator("title", "summary")(_no_blank)
 
@@ -226,7 +226,7 @@ class Topic(_Frozen):
             raise ValueError("a key claim is listed twice")
         return value
 
-    def text(self, lang: str) -> TopicText | None:
+    def text(self, lang: str) -> TopicTranslation | None:
         """The topic in `lang`, if it has been translated into it."""
         return next((t for code, t in self.translations.items() if code == lang), None)
 
@@ -246,7 +246,7 @@ class ClaimDraft(_Frozen):
     superseded_by: str | None = Field(default=None, max_length=64, pattern=SLUG_PATTERN)
     # Withdrawn from the briefing: kept, with its history, but no longer listed or searched.
     retired_at: dt.datetime | None = None
-    translations: dict[Lang, ClaimText] = Field(default_factory=dict)
+    translations: dict[Lang, ClaimTranslation] = Field(default_factory=dict)
 
     _blank = field_validator("statement")(_no_blank)
 
@@ -299,7 +299,7 @@ class ClaimDraft(_Frozen):
         placed = self.placed_at()
         return placed[0].sort_key() if placed else None
 
-    def statement_in(self, lang: str) -> ClaimText | None:
+    def statement_in(self, lang: str) -> ClaimTranslation | None:
         """The statement in `lang`, if it has been translated into it."""
         return next((t for code, t in self.translations.items() if code == lang), None)
 

@@ -62,7 +62,10 @@ class Query:
         code, _, rest = key.partition(":")
         topic, _, text = rest.partition(":")
         if code not in _KINDS:
-            raise InvalidInput("That button belongs to an answer this bot no longer knows.")
+            raise InvalidInput(
+                "That button belongs to an answer this bot no longer knows.",
+                key="error.stale_button",
+            )
         return cls(_KINDS[code], topic or None, text)
 
 

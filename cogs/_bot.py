@@ -11,6 +11,7 @@ from discord import app_commands
 from briefing.answers import AnswerCache
 from briefing.digesting import DigestDesk
 from briefing.editorial import Desk
+from briefing.i18n import Locale, locale_of
 from briefing.settings import Settings
 from cogs._metrics import Metrics
 from cogs._reply import Reply
@@ -51,3 +52,8 @@ class Briefed(Protocol):
 def briefed(client: discord.Client) -> Briefed:
     """The running bot, from an interaction's client or a cog's bot."""
     return cast(Briefed, client)
+
+
+def member_locale(interaction: discord.Interaction) -> Locale:
+    """The language to answer this member in: their Discord language when the bot speaks it."""
+    return locale_of(interaction.locale)

@@ -13,10 +13,11 @@ from typing import Any, ClassVar
 import discord
 
 from briefing.errors import Conflict
+from briefing.i18n import EN, Words, words
 from briefing.render.cards import Card
 from briefing.render.corrections import correction_card, empty_queue_card
 from briefing.render.history import history_page
-from cogs._bot import briefed
+from cogs._bot import briefed, member_locale
 from cogs._desk import require_editor
 from cogs._embeds import to_embed
 from cogs._errors import report
@@ -38,11 +39,11 @@ class _Button(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
 
 
 class SuggestButton(_Button, template=r"sg:(?P<claim>[a-z0-9-]{1,64})"):
-    def __init__(self, claim_id: str) -> None:
+    def __init__(self, claim_id: str, w: Words = EN) -> None:
         self.claim_id = claim_id
         super().__init__(
             discord.ui.Button(
-                label="Suggest a correction",
+                label=w("suggest.button"),
                 emoji="✏️",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"sg:{claim_id}",
@@ -56,14 +57,16 @@ class SuggestButton(_Button, template=r"sg:(?P<claim>[a-z0-9-]{1,64})"):
         return cls(match["claim"])
 
     async def run(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(SuggestForm(self.claim_id))
+        await interaction.response.send_modal(
+            SuggestForm(self.claim_id, words(member_locale(interaction)))
+        )
 
 
-def suggest_view(claim_id: str) -> discord.ui.View:
+def suggest_view(claim_id: str, w: Words = EN) -> discord.ui.View:
     """The button under every `/claim` answer; stopped, so discord.py keeps nothing per
     message (presses reach `SuggestButton`, registered once)."""
     view = discord.ui.View(timeout=None)
-    view.add_item(SuggestButton(claim_id))
+    view.add_item(SuggestButton(claim_id, w))
     view.stop()
     return view
 

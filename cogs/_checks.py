@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import discord
 
+from briefing.i18n import EN, Words
 from cogs._bot import briefed
 
 
@@ -19,17 +20,14 @@ def asker_of(interaction: discord.Interaction) -> int | None:
     return metadata.user.id if metadata is not None else None
 
 
-def page_turn_refusal(interaction: discord.Interaction) -> str | None:
+def page_turn_refusal(interaction: discord.Interaction, w: Words = EN) -> str | None:
     """Why this member may not turn the pages of this answer, or None if they may: only
     the member who asked can."""
     asker = asker_of(interaction)
     if asker is None:
-        return (
-            "Discord did not say who asked for this answer, so its pages stay as they "
-            "are. Run the command yourself to browse."
-        )
+        return w("error.no_asker")
     if interaction.user.id != asker:
-        return f"Only <@{asker}> can turn these pages. Run the command yourself to browse."
+        return w("error.not_yours", asker=f"<@{asker}>")
     return None
 
 

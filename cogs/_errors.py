@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from briefing.errors import BriefingError
+from briefing.i18n import EN, Words, locale_of, words
 from briefing.render.cards import CONTENT_MAX, clip
 from cogs._bot import briefed
 from cogs._reply import PENDING_KEY
@@ -47,29 +48,30 @@ def _original(error: BaseException) -> BaseException:
     return error
 
 
-def describe(error: BaseException) -> str | None:
-    """The member-facing text for an expected error, or None for a bug."""
+def describe(error: BaseException, w: Words = EN) -> str | None:
+    """The member-facing text for an expected error, in the member's language, or None for
+    a bug. A domain error without a catalog key (the editors' desk) reads as it was raised."""
     original = _original(error)
     if isinstance(original, BriefingError):
-        return str(original)
+        return w(original.key, **original.params) if original.key else str(original)
     if isinstance(original, discord.DiscordServerError):
-        return f"Discord had a problem ({original.status}) delivering the answer; please try again."
+        return w("error.discord", status=original.status)
     if isinstance(original, aiohttp.ClientError | TimeoutError):
-        return "The answer could not reach Discord (connection lost); please try again."
+        return w("error.connection")
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command only works in a server."
+        return w("error.server_only")
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"You need the {needed} permission to do that."
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down: try again in {error.retry_after:.0f} s."
+        return w("error.cooldown", seconds=f"{error.retry_after:.0f}")
     if isinstance(error, app_commands.CheckFailure):
-        return str(error) or "You are not allowed to use this command here."
+        return str(error) or w("error.not_allowed")
     if isinstance(error, app_commands.TransformerError):
-        return f"`{error.value}` is not a valid value for that option."
+        return w("error.bad_value", value=error.value)
     if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
         # Discord's cached command list is older than the bot's: not a bug of the bot.
-        return "That command has changed since Discord showed it; reload Discord and try again."
+        return w("error.reload")
     return None
 
 
@@ -86,7 +88,8 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         # Too late (Discord's 3 s passed, e.g. the event arrived late): nobody can be told.
         log.warning("interaction %s expired before it could be answered", interaction.id)
         return
-    text = describe(error)
+    w = words(locale_of(interaction.locale))
+    text = describe(error, w)
     kind = (
         "bug"
         if text is None
@@ -105,7 +108,7 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
             interaction.id,
             exc_info=error,
         )
-        text = f"Something went wrong on our side. If it keeps happening, quote reference `{ref}`."
+        text = w("error.bug", ref=ref)
     elif isinstance(_original(error), DISCORD_TROUBLE):
         log.warning("could not answer interaction %s: %r", interaction.id, _original(error))
     elif isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):

@@ -12,7 +12,8 @@ from typing import Any
 
 import discord
 
-from briefing.editorial import ClaimText
+from briefing.editorial import Change, ClaimText
+from briefing.i18n import EN, Words
 from briefing.models import MAX_CORRECTION, MAX_STATEMENT, Actor, Claim, Topic
 from briefing.render.history import topic_change_card
 from cogs._bot import briefed
@@ -177,18 +178,20 @@ class RejectForm(_Form, title="Reject a suggestion"):
 
 
 class SuggestForm(_Form, title="Suggest a correction"):
-    """Open to every member: what is wrong with a claim, and a link that shows it."""
+    """Open to every member: what is wrong with a claim, and a link that shows it. In the
+    member's language, as the answer it came from."""
 
-    def __init__(self, claim_id: str) -> None:
-        super().__init__(timeout=FORM_TIMEOUT)
+    def __init__(self, claim_id: str, w: Words = EN) -> None:
+        super().__init__(timeout=FORM_TIMEOUT, title=w("suggest.title"))
         self.claim_id = claim_id
+        self.w = w
         self.what = _input(
-            "What is wrong?",
+            w("suggest.what"),
             long=True,
             max_length=MAX_CORRECTION,
-            placeholder="Which part, and what the source says instead",
+            placeholder=w("suggest.what_placeholder"),
         )
-        self.source = _input("A source link (https://…)", required=False, max_length=500)
+        self.source = _input(w("suggest.source"), required=False, max_length=500)
         self.add_item(self.what)
         self.add_item(self.source)
 
@@ -196,9 +199,71 @@ class SuggestForm(_Form, title="Suggest a correction"):
         correction = await briefed(interaction.client).desk.suggest(
             self.claim_id, self.what.value, self.source.value, editor_of(interaction)
         )
-        await interaction.response.send_message(
-            "Thank you: the editors will review your suggestion. If your DMs are open, you "
-            "will hear what they decide.",
-            ephemeral=True,
-        )
+        await interaction.response.send_message(self.w("suggest.thanks"), ephemeral=True)
         await announce_suggestion(interaction.client, correction)
+
+
+class TranslateClaimForm(_Form, title="Translate a claim"):
+    """A claim's statement in one language, under the English it translates. Saving marks
+    it reviewed; saving it empty removes it (answers then show the English, saying so)."""
+
+    def __init__(self, claim: Claim, lang: str) -> None:
+        super().__init__(timeout=FORM_TIMEOUT, title=f"Translate ({lang}): {claim.id}"[:45])
+        self.claim_id, self.lang, self.version = claim.id, lang, claim.version
+        current = claim.statement_in(lang)
+        self.english = _input(
+            "English (for reference; not saved)",
+            default=claim.statement,
+            long=True,
+            required=False,
+            max_length=MAX_STATEMENT,
+        )
+        self.statement = _input(
+            f"Statement ({lang}); empty removes it",
+            default=current.statement if current else None,
+            long=True,
+            required=False,
+            max_length=MAX_STATEMENT,
+        )
+        self.add_item(self.english)
+        self.add_item(self.statement)
+
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+        await require_editor(interaction)
+        before, after = await briefed(interaction.client).desk.translate_claim(
+            self.claim_id,
+            self.lang,
+            self.statement.value,
+            editor_of(interaction),
+            based_on=self.version,
+        )
+        await saved(interaction, Change(before, after, "update"))
+
+
+class TranslateTopicForm(_Form, title="Translate a topic"):
+    def __init__(self, topic: Topic, lang: str) -> None:
+        super().__init__(timeout=FORM_TIMEOUT, title=f"Translate ({lang}): {topic.slug}"[:45])
+        self.slug, self.lang = topic.slug, lang
+        current = topic.text(lang)
+        self.topic_title = _input(
+            f"Title ({lang})", default=current.title if current else None, max_length=100
+        )
+        self.summary = _input(
+            f"Summary ({lang})",
+            default=current.summary if current else None,
+            long=True,
+            max_length=400,
+        )
+        self.add_item(self.topic_title)
+        self.add_item(self.summary)
+
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+        await require_editor(interaction)
+        before, after = await briefed(interaction.client).desk.translate_topic(
+            self.slug,
+            self.lang,
+            self.topic_title.value,
+            self.summary.value,
+            editor_of(interaction),
+        )
+        await private(interaction, topic_change_card(before, after))

@@ -14,13 +14,14 @@ from typing import Any
 import discord
 
 from briefing.answers import Paging
+from briefing.i18n import EN, Words, words
 from briefing.queries import Query
-from cogs._bot import briefed
+from cogs._bot import briefed, member_locale
 from cogs._checks import page_turn_refusal
 from cogs._errors import report, tell
 
 CUSTOM_ID_MAX = 100
-_LABELS = {"<": "◀ Previous", ">": "Next ▶"}
+_LABELS = {"<": "page.previous", ">": "page.next"}
 
 
 class PageButton(
@@ -29,7 +30,7 @@ class PageButton(
 ):
     def __init__(self, direction: str, page: int, key: str, *, disabled: bool) -> None:
         self.page, self.key = page, key
-        super().__init__(_page_button(direction, page, key, disabled))
+        super().__init__(_page_button(direction, page, key, disabled, EN))
 
     @staticmethod
     def custom_id_for(direction: str, page: int, key: str) -> str:
@@ -48,7 +49,7 @@ class PageButton(
         return cls(match["dir"], int(match["page"]), match["key"], disabled=False)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        refusal = page_turn_refusal(interaction)
+        refusal = page_turn_refusal(interaction, words(member_locale(interaction)))
         if refusal is not None:
             await tell(interaction, refusal)
         return refusal is None
@@ -56,13 +57,14 @@ class PageButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             query = Query.from_key(self.key)
-            page = await briefed(interaction.client).answers.page(query, self.page)
+            answers = briefed(interaction.client).answers
+            page = await answers.page(query, self.page, member_locale(interaction))
             await interaction.response.edit_message(embed=page.sent.embed, view=page.sent.view)
         except Exception as error:
             await report(interaction, error)
 
 
-def page_buttons(paging: Paging | None) -> discord.ui.View | None:
+def page_buttons(paging: Paging | None, w: Words = EN) -> discord.ui.View | None:
     """Previous/Next buttons for a page of a multi-page answer; None when it fits one page.
 
     The view is stopped before it is ever sent, so discord.py keeps nothing per message (and
@@ -73,15 +75,17 @@ def page_buttons(paging: Paging | None) -> discord.ui.View | None:
         return None
     number, pages = paging.number, paging.pages
     view = discord.ui.View(timeout=None)
-    view.add_item(_page_button("<", max(number - 1, 1), paging.key, number == 1))
-    view.add_item(_page_button(">", min(number + 1, pages), paging.key, number == pages))
+    view.add_item(_page_button("<", max(number - 1, 1), paging.key, number == 1, w))
+    view.add_item(_page_button(">", min(number + 1, pages), paging.key, number == pages, w))
     view.stop()
     return view
 
 
-def _page_button(direction: str, page: int, key: str, disabled: bool) -> discord.ui.Button[Any]:
+def _page_button(
+    direction: str, page: int, key: str, disabled: bool, w: Words
+) -> discord.ui.Button[Any]:
     return discord.ui.Button(
-        label=_LABELS[direction],
+        label=w(_LABELS[direction]),
         style=discord.ButtonStyle.secondary,
         custom_id=PageButton.custom_id_for(direction, page, key),
         disabled=disabled,

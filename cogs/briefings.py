@@ -8,12 +8,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from briefing.i18n import words
 from briefing.models import Topic
 from briefing.queries import SEARCH_MAX, Query
 from briefing.render.cards import clip
-from cogs._bot import BotAnswers, Choices, briefed
+from briefing.render.claim import topic_title
+from cogs._bot import BotAnswers, Choices, briefed, member_locale
 from cogs._odd_input import no_choices_on_error
 from cogs._reply import Reply, reply
+from cogs._translator import shortcut_strings
 
 log = logging.getLogger(__name__)
 CHOICES_MAX = 25
@@ -54,19 +57,14 @@ class Briefings(commands.Cog):
         async def shortcut(interaction: discord.Interaction) -> None:
             await self._send(interaction, Query.of("topic", slug))
 
-        return app_commands.Command(
-            name=topic.command or slug,
-            description=clip(
-                f"Briefing: {topic.title} — who claims what, and who disputes it", 100
-            ),
-            callback=shortcut,
-        )
+        name, description = shortcut_strings(topic)
+        return app_commands.Command(name=name, description=description, callback=shortcut)
 
     async def _send(self, interaction: discord.Interaction, query: Query) -> None:
         """Answer with the first page of `query`, with buttons for the rest if there are more."""
 
         async def build() -> Reply:
-            return (await self.answers.page(query)).sent
+            return (await self.answers.page(query, locale=member_locale(interaction))).sent
 
         await reply(interaction, build())
 
@@ -74,12 +72,16 @@ class Briefings(commands.Cog):
 
     @no_choices_on_error
     async def topic_choices(self, interaction: discord.Interaction, current: str) -> Choices:
-        typed = current.strip().lower()
-        return [
-            app_commands.Choice(name=clip(f"{t.title} ({t.slug})", 100), value=t.slug)
-            for t in await self.answers.topics()
-            if typed in t.slug or typed in t.title.lower()
-        ][:CHOICES_MAX]
+        typed = current.strip().casefold()
+        w = words(member_locale(interaction))
+        found = []
+        for t in await self.answers.topics():
+            title = topic_title(t, w)
+            if typed in t.slug or typed in title.casefold() or typed in t.title.casefold():
+                found.append(
+                    app_commands.Choice(name=clip(f"{title} ({t.slug})", 100), value=t.slug)
+                )
+        return found[:CHOICES_MAX]
 
     @no_choices_on_error
     async def claim_choices(self, interaction: discord.Interaction, current: str) -> Choices:
@@ -97,7 +99,7 @@ class Briefings(commands.Cog):
     @app_commands.describe(id="The claim's id or words from it (start typing to search)")
     @app_commands.autocomplete(id=claim_choices)
     async def claim(self, interaction: discord.Interaction, id: Text) -> None:
-        await reply(interaction, self.answers.claim(id))
+        await reply(interaction, self.answers.claim(id, member_locale(interaction)))
 
     @app_commands.command(name="disputed", description="Claims a named party contests")
     @app_commands.describe(topic="Only this topic (optional)")
@@ -124,7 +126,15 @@ class Briefings(commands.Cog):
 
     @app_commands.command(name="about", description="What this bot covers, how fresh it is")
     async def about(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, self.answers.about())
+        await reply(interaction, self.answers.about(member_locale(interaction)))
+
+    @app_commands.command(
+        name="help", description="How this bot works: commands, statuses, dates, corrections"
+    )
+    async def help(self, interaction: discord.Interaction) -> None:
+        """Only the member who asks needs it: an ephemeral answer, not a channel post."""
+        answer = await self.answers.help(member_locale(interaction))
+        await interaction.response.send_message(embed=answer.embed, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -12,13 +12,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from briefing.models import ActorKind, StanceKind, Status
+from briefing.render.history import topic_change_card
 from briefing.render.words import autocomplete_label
 from cogs._bot import Choices, briefed
 from cogs._buttons import DYNAMIC_ITEMS, history_answer, queue_answer
 from cogs._checks import editor_refusal
 from cogs._desk import editor_of, private, require_editor, saved
 from cogs._files import export_answer, import_answer
-from cogs._forms import AddClaimForm, EditClaimForm, TopicForm
+from cogs._forms import (
+    AddClaimForm,
+    EditClaimForm,
+    TopicForm,
+    TranslateClaimForm,
+    TranslateTopicForm,
+)
 from cogs._odd_input import no_choices_on_error
 
 log = logging.getLogger(__name__)
@@ -28,6 +35,11 @@ Reason = app_commands.Range[str, 1, 300]
 Short = app_commands.Range[str, 1, 100]
 DateText = app_commands.Range[str, 1, 40]
 Url = app_commands.Range[str, 1, 500]
+LANGUAGES = [
+    app_commands.Choice(name="Korean", value="ko"),
+    app_commands.Choice(name="Ukrainian", value="uk"),
+    app_commands.Choice(name="Russian", value="ru"),
+]
 
 
 @app_commands.guild_only()
@@ -233,6 +245,48 @@ class Facts(commands.GroupCog, group_name="facts", group_description="Edit the b
     @app_commands.autocomplete(topic=topic_slugs)
     async def topic(self, interaction: discord.Interaction, topic: Short) -> None:
         await interaction.response.send_modal(TopicForm(await self.desk.topic(topic)))
+
+    @app_commands.command(
+        name="pin", description="Make a claim one of its topic's key claims (up to 3)"
+    )
+    @app_commands.describe(id="The claim (start typing)")
+    @app_commands.autocomplete(id=claim_ids)
+    async def pin(self, interaction: discord.Interaction, id: Id) -> None:
+        before, after = await self.desk.pin(id, editor_of(interaction))
+        await private(interaction, topic_change_card(before, after))
+
+    @app_commands.command(
+        name="unpin", description="Stop showing a claim among its topic's key claims"
+    )
+    @app_commands.describe(id="The claim (start typing)")
+    @app_commands.autocomplete(id=claim_ids)
+    async def unpin(self, interaction: discord.Interaction, id: Id) -> None:
+        before, after = await self.desk.unpin(id, editor_of(interaction))
+        await private(interaction, topic_change_card(before, after))
+
+    @app_commands.command(
+        name="translate", description="Translate a claim's statement (opens a form)"
+    )
+    @app_commands.describe(id="The claim (start typing)", language="Which language")
+    @app_commands.choices(language=LANGUAGES)
+    @app_commands.autocomplete(id=claim_ids)
+    async def translate(
+        self, interaction: discord.Interaction, id: Id, language: app_commands.Choice[str]
+    ) -> None:
+        claim = await self.desk.claim(id)
+        await interaction.response.send_modal(TranslateClaimForm(claim, language.value))
+
+    @app_commands.command(
+        name="translate-topic", description="Translate a topic's title and summary (opens a form)"
+    )
+    @app_commands.describe(topic="The topic", language="Which language")
+    @app_commands.choices(language=LANGUAGES)
+    @app_commands.autocomplete(topic=topic_slugs)
+    async def translate_topic(
+        self, interaction: discord.Interaction, topic: Short, language: app_commands.Choice[str]
+    ) -> None:
+        opened = await self.desk.topic(topic)
+        await interaction.response.send_modal(TranslateTopicForm(opened, language.value))
 
     @app_commands.command(name="queue", description="Suggested corrections waiting for review")
     async def queue(self, interaction: discord.Interaction) -> None:

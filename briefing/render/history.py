@@ -178,4 +178,14 @@ def topic_change_card(before: Topic, after: Topic) -> Card:
         )
         if old != new
     ]
+    if before.key_claims != after.key_claims:
+        pinned = ", ".join(f"`{c}`" for c in after.key_claims) or "none (disputed claims lead)"
+        lines.append(f"• Key claims: {pinned}")
+    for lang in sorted(set(before.translations) | set(after.translations)):
+        old_text, new_text = before.translations.get(lang), after.translations.get(lang)
+        if old_text != new_text and new_text is not None:
+            lines.append(
+                f"• {lang}: “{escape_markdown(clip(new_text.title, 100))}” — "
+                f"{escape_markdown(clip(new_text.summary, 300))}"
+            )
     return Card(title=f"Saved: topic `{after.slug}`", description="\n".join(lines))

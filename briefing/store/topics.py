@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import aiosqlite
 
@@ -20,7 +21,7 @@ class Topics(Database):
     async def get_topic(self, slug: str) -> Topic:
         row = await self._row("SELECT * FROM topics WHERE slug = ?", (slug,))
         if row is None:
-            raise NotFound(f"There is no topic called `{slug}`. Try `/brief` to see the topics.")
+            raise NotFound(f"There is no topic “{slug}”.", key="find.no_topic", typed=slug)
         return to_topic(row)
 
     async def topic_counts(self) -> list[tuple[Topic, int]]:
@@ -106,6 +107,32 @@ class Topics(Database):
                 "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (slug, editor.id, editor.name, now, json.dumps(diff), reason),
+            )
+        return before, after
+
+    async def change_topic(
+        self, slug: str, editor: Editor, build: Callable[[Topic], Topic], reason: str | None
+    ) -> tuple[Topic, Topic]:
+        """Change a topic as `build` makes it from the stored one, with a history row, in
+        one transaction (so two editors' changes never overwrite each other); returns
+        before and after."""
+        now = iso(utcnow())
+        async with self._write() as db:
+            async with db.execute("SELECT * FROM topics WHERE slug = ?", (slug,)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                raise NotFound(f"There is no topic called `{slug}`.")
+            before = to_topic(row)
+            after = Topic.model_validate(build(before).model_dump())  # the model's limits
+            old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+            diff = {k: [old[k], v] for k, v in new.items() if old[k] != v}
+            if not diff:
+                raise InvalidInput(f"Nothing changed: topic `{slug}` already reads that way.")
+            await self._put_topic(db, after)
+            await db.execute(
+                "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (slug, editor.id, editor.name, now, json.dumps(diff, ensure_ascii=False), reason),
             )
         return before, after
 

@@ -51,7 +51,7 @@ ADMIN_COMMANDS = {"digest"}
 
 async def test_public_commands_are_all_there(tree_payload: list[Any]) -> None:
     names = sorted(c["name"] for c in tree_payload if c["name"] not in ADMIN_COMMANDS)
-    expected = ["about", "brief", "claim", "disputed", "kursk-status", "search", "timeline"]
+    expected = ["about", "brief", "claim", "disputed", "help", "kursk-status", "search", "timeline"]
     assert names == sorted([*expected, "treaty", "troops"])
 
 

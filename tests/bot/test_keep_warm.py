@@ -41,10 +41,10 @@ async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
 
 
 async def expected_answers(bot: BriefingBot) -> int:
-    # /disputed and /timeline overall, each topic's three first pages, /about, the topics,
-    # and every claim's /claim answer.
+    # /disputed and /timeline overall, each topic's three first pages, /about, /help, the
+    # topics, and every claim's /claim answer.
     topics = len(await bot.store.list_topics())
-    return 2 + 3 * topics + 2 + await bot.store.claim_count()
+    return 2 + 3 * topics + 3 + await bot.store.claim_count()
 
 
 async def test_the_common_answers_are_ready_before_connecting(bot: BriefingBot) -> None:

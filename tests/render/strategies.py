@@ -24,7 +24,9 @@ from urllib.parse import urlsplit
 
 from hypothesis import strategies as st
 
+from briefing.i18n import LOCALES, words
 from briefing.models import (
+    LANGS,
     MAX_QUOTE,
     MAX_SOURCES,
     MAX_STANCES,
@@ -33,11 +35,13 @@ from briefing.models import (
     STATUSES,
     Actor,
     Claim,
+    ClaimTranslation,
     EventDate,
     Figure,
     Source,
     Stance,
     Topic,
+    TopicTranslation,
 )
 from briefing.queries import Page, Query, page_for
 from briefing.render.cards import Card, page_count
@@ -280,6 +284,24 @@ def figures(draw: st.DrawFn, *, biggest: bool = False) -> Figure:
     return Figure(low=min(a, b), high=max(a, b), unit=unit)
 
 
+def topic_translations() -> st.SearchStrategy[dict[str, TopicTranslation]]:
+    """Some languages, each at any size up to the limits (as the data format allows)."""
+    one = st.builds(
+        TopicTranslation,
+        title=texts(100),
+        summary=texts(400),
+        command=maybe(st.from_regex(r"[a-z0-9_-]{1,32}", fullmatch=True)),
+        machine=st.booleans(),
+    )
+    return st.dictionaries(st.sampled_from(LANGS), one, max_size=len(LANGS))
+
+
+def claim_translations(*, biggest: bool = False) -> st.SearchStrategy[dict[str, ClaimTranslation]]:
+    text = filled(MAX_STATEMENT) if biggest else texts(MAX_STATEMENT)
+    one = st.builds(ClaimTranslation, statement=text, machine=st.booleans())
+    return st.dictionaries(st.sampled_from(LANGS), one, max_size=len(LANGS))
+
+
 def topics() -> st.SearchStrategy[Topic]:
     return st.builds(
         Topic,
@@ -288,6 +310,7 @@ def topics() -> st.SearchStrategy[Topic]:
         summary=texts(400),
         command=maybe(st.from_regex(r"[a-z0-9_-]{1,32}", fullmatch=True)),
         position=st.integers(-(2**31), 2**31),
+        translations=topic_translations(),
     )
 
 
@@ -310,6 +333,7 @@ def claims(draw: st.DrawFn, *, biggest: bool | None = None) -> Claim:
             "event_date": draw(event_dates()),
             "sources": draw(st.lists(sources(biggest=True), min_size=MAX_SOURCES, max_size=5)),
             "reviewed_at": draw(DATETIMES),
+            "translations": draw(claim_translations(biggest=True)),
         }
     else:
         data = {
@@ -319,6 +343,7 @@ def claims(draw: st.DrawFn, *, biggest: bool | None = None) -> Claim:
             "event_date": draw(maybe(event_dates())),
             "sources": draw(st.lists(sources(), max_size=MAX_SOURCES)),
             "reviewed_at": draw(maybe(DATETIMES)),
+            "translations": draw(claim_translations()),
         }
     return Claim(
         id=claim_id,
@@ -551,10 +576,12 @@ def check_page(card: Card, page: int, pages: int, *, per_page: int | None = None
         assert f.name.strip() and f.value.strip()
     if per_page is not None:
         assert len(card.fields) <= per_page
+    # In whichever language the page is in.
+    notes = [words(locale)("page.note", page=page, pages=pages) for locale in LOCALES]
     if pages > 1:
-        assert card.footer.startswith(f"Page {page}/{pages}"), card.footer
+        assert any(card.footer.startswith(note) for note in notes), card.footer
     else:
-        assert "Page " not in card.footer, card.footer
+        assert not any(note in card.footer for note in notes), card.footer
 
 
 async def walk(store: Store, query: Query, *, per_page: int | None = None) -> list[Page[Card]]:

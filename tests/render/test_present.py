@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from briefing.i18n import LOCALES, Locale, words
 from briefing.models import (
     STATUSES,
     Actor,
@@ -35,6 +36,7 @@ from briefing.queries import PER_PAGE, TIMELINE_PER_PAGE, Query
 from briefing.render.about import about_card
 from briefing.render.cards import Card, Layout, fit_card
 from briefing.render.claim import claim_card
+from briefing.render.help import help_card
 from briefing.render.listings import (
     LISTING_FIELD_MAX,
     PageOf,
@@ -70,6 +72,15 @@ from tests.render.strategies import (
     with_id,
 )
 
+# Every hint a search can give (with the longest parameters it is given).
+HINT_KEYS = [
+    "search.unsupported",
+    "search.unsupported_quotes",
+    "search.unsupported_minus",
+    "search.unsupported_star",
+    "search.no_language",
+    "search.other_script",
+]
 HEAVY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MEDIUM = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -302,34 +313,41 @@ def test_smallest_room_is_what_a_worst_case_full_page_leaves() -> None:
     assert Layout(header, "z" * 3000).field_room(PER_PAGE) == SMALLEST_ROOM
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @MEDIUM
 @given(claim=claims(), topic=maybe(topics()))
-def test_any_claim_card_and_field_fit(claim: Claim, topic: Topic | None) -> None:
-    embed = assert_fits(claim_card(claim, topic))
+def test_any_claim_card_and_field_fit(locale: Locale, claim: Claim, topic: Topic | None) -> None:
+    w = words(locale)
+    embed = assert_fits(claim_card(claim, topic, w))
     assert claim.id in embed["title"]
-    assert claim.status.upper() in embed["description"]
-    field = claim_field(claim)
+    assert w(f"status.{claim.status}") in embed["description"]
+    field = claim_field(claim, w=w)
     (sent,) = assert_fits(Card(fields=(field,)))["fields"]
-    assert sent["name"] == f"{status_word(claim.status)} · {claim.id}"
+    assert sent["name"] == f"{status_word(claim.status, w)} · {claim.id}"
     assert len(autocomplete_label(claim.id, claim.statement)) <= 100
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @MEDIUM
 @given(
     claim=claims(),
     limit=st.one_of(st.just(SMALLEST_ROOM), st.integers(SMALLEST_ROOM, FIELD_VALUE_MAX)),
     with_since=st.booleans(),
 )
-def test_claim_field_stays_within_its_limit(claim: Claim, limit: int, with_since: bool) -> None:
-    field = claim_field(claim, limit, with_since=with_since)
+def test_claim_field_stays_within_its_limit(
+    locale: Locale, claim: Claim, limit: int, with_since: bool
+) -> None:
+    w = words(locale)
+    field = claim_field(claim, limit, with_since=with_since, w=w)
     assert len(field.value) <= limit
-    assert field.name == f"{status_word(claim.status)} · {claim.id}"
+    assert field.name == f"{status_word(claim.status, w)} · {claim.id}"
     (sent,) = assert_fits(Card(fields=(field,)))["fields"]
     assert sent["value"] == field.value.strip()
     since = claim.disputed_since()
-    assert ("**Disputed since**" in field.value) == (with_since and since is not None)
+    label = f"**{w('listing.disputed_since')}**"
+    assert (label in field.value) == (with_since and since is not None)
     if with_since and since:
-        assert field.value.endswith(f"**Disputed since** {when(since)}")
+        assert field.value.endswith(f"{label} {when(since, w=w)}")
 
 
 def _check_listing_pages(cards: list[Card], chunks: list[PageOf]) -> None:
@@ -340,48 +358,70 @@ def _check_listing_pages(cards: list[Card], chunks: list[PageOf]) -> None:
         assert field_ids(card) == [c.id for c in listing.claims]
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @HEAVY
 @given(topic=topics(), claims_=claim_lists(60))
-def test_topic_pages_fit_and_show_each_claim_once(topic: Topic, claims_: list[Claim]) -> None:
+def test_topic_pages_fit_and_show_each_claim_once(
+    locale: Locale, topic: Topic, claims_: list[Claim]
+) -> None:
+    w = words(locale)
     tally = tally_of(claims_)
     chunks = listings(claims_, PER_PAGE)
-    cards = [topic_page(topic, tally, listing) for listing in chunks]
+    cards = [topic_page(topic, tally, listing, w=w) for listing in chunks]
     _check_listing_pages(cards, chunks)
     for card in cards:
         assert topic.slug in card.footer
-        assert card.title == cards[0].title and card.description == cards[0].description
-    if claims_:
+        assert card.title == cards[0].title
+    if not claims_:
+        assert cards[0].description.endswith(w("topic.no_claims"))
+    elif w.english:
         assert cards[0].description.endswith(tally_text(tally))
-    else:
-        assert cards[0].description.endswith("No claims yet.")
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @HEAVY
 @given(claims_=claim_lists(60), topic=maybe(topics()))
 def test_disputed_pages_fit_and_show_each_claim_once(
-    claims_: list[Claim], topic: Topic | None
+    locale: Locale, claims_: list[Claim], topic: Topic | None
 ) -> None:
+    w = words(locale)
     chunks = listings(claims_, PER_PAGE)
-    cards = [disputed_page(topic, listing) for listing in chunks]
+    cards = [disputed_page(topic, listing, w=w) for listing in chunks]
     _check_listing_pages(cards, chunks)
     if claims_:
-        assert f"{len(claims_)} claim(s)" in cards[0].description
+        assert w("disputed.count", n=w.number(len(claims_))) in cards[0].description
+    label = f"**{w('listing.disputed_since')}**"
     for card, listing in zip(cards, chunks, strict=True):
         for field, claim in zip(card.fields, listing.claims, strict=True):
             since = claim.disputed_since()
-            assert ("**Disputed since**" in field.value) == (since is not None)
+            assert (label in field.value) == (since is not None)
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @HEAVY
-@given(query=huge_texts(500), claims_=claim_lists(60), topic=maybe(topics()))
+@given(
+    query=huge_texts(500),
+    claims_=claim_lists(60),
+    topic=maybe(topics()),
+    hints=st.lists(st.sampled_from(HINT_KEYS), max_size=4),
+)
 def test_search_pages_fit_and_show_each_claim_once(
-    query: str, claims_: list[Claim], topic: Topic | None
+    locale: Locale, query: str, claims_: list[Claim], topic: Topic | None, hints: list[str]
 ) -> None:
+    w = words(locale)
     chunks = listings(claims_, PER_PAGE)
-    cards = [search_page(query, topic, listing) for listing in chunks]
+    said = [w(k, syntax="OR", language=w.language()) for k in hints]
+    # Every claim matched in its longest text: the match line at its longest.
+    matches = {
+        c.id: w("search.matched", where=w("search.in_statement"), text=c.statement[:120])
+        for c in claims_
+    }
+    cards = [
+        search_page(query, topic, listing, w=w, hints=said, matches=matches) for listing in chunks
+    ]
     _check_listing_pages(cards, chunks)
     if not claims_:
-        assert "No claims match" in cards[0].description
+        assert w("search.nothing" if hints else "search.none", query="")[:8] in cards[0].description
 
 
 def _dated(claims_: list[Claim]) -> list[Claim]:
@@ -440,6 +480,7 @@ def test_timeline_lines_of_long_statements_keep_their_status_and_id() -> None:
     assert timeline_ids(card) == [c.id for c in dated]
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @MEDIUM
 @given(
     topic_counts=st.lists(st.tuples(topics(), st.integers(0, 10**6)), max_size=30),
@@ -448,13 +489,21 @@ def test_timeline_lines_of_long_statements_keep_their_status_and_id() -> None:
     oldest=maybe(st.datetimes(timezones=st.just(dt.UTC), min_value=dt.datetime(1970, 1, 2))),
 )
 def test_about_card_fits(
+    locale: Locale,
     topic_counts: list[tuple[Topic, int]],
     counts: tuple[int, ...],
     latest: dt.datetime | None,
     oldest: dt.datetime | None,
 ) -> None:
     status_counts = [StatusCount(status=s, count=n) for s, n in zip(STATUSES, counts, strict=True)]
-    assert_fits(about_card(topic_counts, status_counts, latest, oldest))
+    assert_fits(about_card(topic_counts, status_counts, latest, oldest, words(locale)))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@MEDIUM
+@given(topics_=st.lists(topics(), max_size=30))
+def test_help_card_fits(locale: Locale, topics_: list[Topic]) -> None:
+    assert_fits(help_card(topics_, words(locale)))
 
 
 def test_mention_like_text_is_shown_literally() -> None:

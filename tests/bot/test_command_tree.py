@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 
 from bot import EXTENSIONS, BriefingBot
 from briefing.seed import read_seed
 from briefing.settings import load_settings
 from briefing.store import Store
+from cogs._translator import CatalogTranslator
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = re.compile(r"^[-_\w]{1,32}$")
@@ -134,3 +136,72 @@ async def test_a_partial_tree_is_never_synced(
         assert "not syncing commands" in caplog.text
     finally:
         await bot.close()
+
+
+HOME = 1234
+
+
+@pytest.fixture
+async def translated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Every command as the bot syncs it, the editors' /facts included, translations and all."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEFING_HOME_GUILD_IDS", str(HOME))
+    bot = BriefingBot(load_settings())
+    bot.use_store(await Store.open(tmp_path / "tree.db"))
+    await bot.store.load_seed(read_seed(ROOT / "data" / "briefing.yaml"))
+    await bot.tree.set_translator(CatalogTranslator())
+    assert await bot.load_extensions(EXTENSIONS) == list(EXTENSIONS)
+    translator = bot.tree.translator
+    assert translator is not None
+    commands = [*bot.tree.get_commands(), *bot.tree.get_commands(guild=discord.Object(HOME))]
+    yield [await c.get_translated_payload(bot.tree, translator) for c in commands]
+    await bot.close()
+
+
+def _named(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The command and everything in it that has a name: options, subcommands, choices."""
+    out = [payload]
+    for option in _walk(payload.get("options", [])):
+        out.append(option)
+        out += option.get("choices", [])
+    return out
+
+
+@pytest.mark.parametrize("locale", ["ko", "uk", "ru"])
+async def test_the_whole_tree_reads_in_each_language(
+    translated: list[dict[str, Any]], locale: str
+) -> None:
+    assert any(c["name"] == "facts" for c in translated)
+    for command in translated:
+        for item in _named(command):
+            local = (item.get("name_localizations") or {}).get(locale)
+            assert local, f"{item['name']} has no {locale} name"
+            if "description" in item:  # choices have none
+                described = (item.get("description_localizations") or {}).get(locale)
+                assert described and len(described) <= 100, f"{item['name']} ({locale})"
+            if "value" not in item:
+                # Names Discord checks: lowercase, letters, digits, - and _.
+                assert re.fullmatch(r"[-_\w]{1,32}", local) and local == local.lower(), local
+        # Names are unique among siblings, in this language too.
+        for scope in [command, *_walk(command.get("options", []))]:
+            siblings = [o["name_localizations"][locale] for o in scope.get("options", [])]
+            assert len(siblings) == len(set(siblings)), (command["name"], siblings)
+        total = len(command["name_localizations"][locale]) + len(
+            command["description_localizations"][locale]
+        )
+        for option in _walk(command.get("options", [])):
+            total += len(option["name_localizations"][locale])
+            total += len(option["description_localizations"][locale])
+            total += sum(len(c["name_localizations"][locale]) for c in option.get("choices", []))
+        assert total <= 4000, command["name"]
+    names = {c["name"]: c["name_localizations"][locale] for c in translated}
+    assert len(set(names.values())) == len(names)
+    # The topic shortcuts carry the names the data file gives them.
+    seed = read_seed(ROOT / "data" / "briefing.yaml")
+    for topic in seed.topics:
+        text = topic.text(locale)
+        if topic.command and text is not None and text.command:
+            assert names[topic.command] == text.command
+    assert names["claim"] != "claim" and names["search"] != "search"

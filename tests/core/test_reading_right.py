@@ -90,8 +90,7 @@ async def test_kursk_status_leads_with_the_disputed_recapture_claim(seeded_store
 
 def test_a_key_claim_in_the_data_file_must_be_a_live_claim_of_its_topic(tmp_path: Path) -> None:
     text = SEED_PATH.read_text(encoding="utf-8").replace(
-        "    command: kursk-status\n",
-        "    command: kursk-status\n    key_claims: [treaty-signed]\n",
+        "key_claims: [kursk-recaptured]", "key_claims: [treaty-signed]"
     )
     path = tmp_path / "briefing.yaml"
     path.write_text(text, encoding="utf-8")
@@ -297,7 +296,8 @@ async def test_migration_9_indexes_numbers_of_claims_written_before_it(
             "'2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')"
         )
         conn.execute(
-            "INSERT INTO claims_fts(rowid, statement, people) VALUES (-1, 'About 12,000 went.', 'P')"
+            "INSERT INTO claims_fts(rowid, statement, people) "
+            "VALUES (-1, 'About 12,000 went.', 'P')"
         )
     monkeypatch.setattr(database, "migrations", lambda: every)
     store = await Store.open(db_path)

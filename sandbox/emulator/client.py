@@ -308,6 +308,7 @@ class Emulator(CommandInvoker):
         values: list[str] | None,
         wait_followup: bool,
         force: bool,
+        locale: str = "en-US",
     ) -> InteractionResult:
         msg = self._message_of(message)
         comp = next(
@@ -326,7 +327,7 @@ class Emulator(CommandInvoker):
         guild_id = int(msg["guild_id"]) if "guild_id" in msg else None
         guild = self.guilds.get(guild_id) if guild_id else None
         record = self._interaction_payload(
-            3, data, user, guild, int(msg["channel_id"]), message=msg
+            3, data, user, guild, int(msg["channel_id"]), message=msg, locale=locale
         )
         return await self._dispatch_and_wait(record, wait_followup=wait_followup)
 
@@ -338,10 +339,11 @@ class Emulator(CommandInvoker):
         custom_id: str,
         wait_followup: bool = True,
         force: bool = False,
+        locale: str = "en-US",
     ) -> InteractionResult:
         """Press a button. ``PermissionError`` if it is disabled, or ``user`` cannot see the
         message (someone else's ephemeral answer or DM); ``force=True`` presses anyway."""
-        return await self._component(user, message, custom_id, None, wait_followup, force)
+        return await self._component(user, message, custom_id, None, wait_followup, force, locale)
 
     async def select(
         self,
@@ -363,6 +365,7 @@ class Emulator(CommandInvoker):
         values: Mapping[str, str | list[str]],
         wait_followup: bool = True,
         force: bool = False,
+        locale: str = "en-US",
     ) -> InteractionResult:
         """Fill the modal the bot opened (``modal.type == 9``) with ``{custom_id: value}``.
 
@@ -385,5 +388,7 @@ class Emulator(CommandInvoker):
         message = (
             self.find_message(src.source_message_id) if src.source_message_id is not None else None
         )
-        record = self._interaction_payload(5, data, user, guild, src.channel_id, message=message)
+        record = self._interaction_payload(
+            5, data, user, guild, src.channel_id, message=message, locale=locale
+        )
         return await self._dispatch_and_wait(record, wait_followup=wait_followup)

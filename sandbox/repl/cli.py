@@ -27,6 +27,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         default="member",
         help="who 'you' are in the sandbox server (default: member)",
     )
+    parser.add_argument(
+        "--locale",
+        choices=("ko", "uk", "ru"),
+        help="your Discord language: commands and answers in Korean, Ukrainian or Russian",
+    )
     parser.add_argument("--script", type=Path, help="run the lines of FILE instead of a prompt")
     parser.add_argument("--verbose", "-v", action="store_true", help="print the bot log's path")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -44,22 +49,29 @@ def _script_lines(args: argparse.Namespace) -> Iterator[str] | None:
 
 
 def _banner(world: World, role: str) -> str:
-    count = len(chat_commands(world.catalog()))
+    commands = chat_commands(world.catalog())
     channels = ", ".join("#" + c for c in CHANNELS)
+    language = ""
+    if world.locale:
+        language = f" Your Discord language is {world.locale}: " + " ".join(
+            f"/{name}" for name in sorted(commands)
+        )
     return (
-        f"Sandbox: Briefing Bot is online in {GUILD_NAME} ({channels}); {count} commands synced.\n"
-        f'You are "you" ({role}). Type help for commands, quit to leave.'
+        f"Sandbox: Briefing Bot is online in {GUILD_NAME} ({channels}); "
+        f"{len(commands)} commands synced.\n"
+        f'You are "you" ({role}). Type help for commands, quit to leave.{language}'
     )
 
 
 def main(argv: Sequence[str]) -> int:
-    """Entry point of `python bot.py sandbox [--as ROLE] [--script FILE] [--verbose]`."""
+    """Entry point of `python bot.py sandbox [--as ROLE] [--locale ko|uk|ru] [--script FILE]
+    [--verbose]`."""
     args = parse_args(argv)
     if args.script is not None and not args.script.is_file():
         print(f"error: no such script: {args.script}", file=sys.stderr)
         return 2
     workdir = Path(tempfile.mkdtemp(prefix="briefing-sandbox-"))
-    world = World(args.role, workdir)
+    world = World(args.role, workdir, args.locale)
     try:
         try:
             world.start()

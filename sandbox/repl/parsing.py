@@ -113,21 +113,61 @@ def chat_commands(catalog: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]
     return {c["name"]: c for c in catalog if int(c.get("type", 1)) == 1}
 
 
+def by_any_name(items: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Items by the name the member sees, and by the bot's own name as well (a member may
+    type either, as the sandbox's README examples do)."""
+    found = {own_name(i): i for i in items}
+    found.update({i["name"]: i for i in items})
+    return found
+
+
+def _localized(item: dict[str, Any], locale: str) -> dict[str, Any]:
+    out = dict(item)
+    out["_name"] = item.get("_name", item["name"])
+    out["name"] = (item.get("name_localizations") or {}).get(locale) or item["name"]
+    if "description" in item:
+        local = (item.get("description_localizations") or {}).get(locale)
+        out["description"] = local or item["description"]
+    if item.get("options"):
+        out["options"] = [_localized(o, locale) for o in item["options"]]
+    if item.get("choices"):
+        out["choices"] = [
+            {**c, "name": (c.get("name_localizations") or {}).get(locale) or c["name"]}
+            for c in item["choices"]
+        ]
+    return out
+
+
+def localized(catalog: Sequence[dict[str, Any]], locale: str | None) -> list[dict[str, Any]]:
+    """The commands as a member whose Discord speaks `locale` sees them: names,
+    descriptions and choices in that language where the bot gives them. Each command and
+    option keeps the name the bot knows it by in `_name`."""
+    if not locale:
+        return list(catalog)
+    return [_localized(c, locale) for c in catalog]
+
+
+def own_name(item: dict[str, Any]) -> str:
+    """The name the bot knows a command or option by, whatever the member typed."""
+    return str(item.get("_name", item["name"]))
+
+
 def resolve_command(
     catalog: Sequence[dict[str, Any]], path: Sequence[str]
 ) -> tuple[str, list[dict[str, Any]]]:
     """('facts status', leaf options) for a typed path, or a SandboxError that helps."""
     commands = chat_commands(catalog)
     top = path[0].lower()
-    if top not in commands:
+    reachable = by_any_name(list(commands.values()))
+    if top not in reachable:
         raise unknown_command(top, commands)
-    node, names = commands[top], [top]
+    node, names = reachable[top], [own_name(reachable[top])]
     for word in path[1:]:
-        subs = {o["name"]: o for o in node.get("options") or [] if int(o["type"]) in (1, 2)}
+        subs = by_any_name([o for o in node.get("options") or [] if int(o["type"]) in (1, 2)])
         if word not in subs:
             raise SandboxError(_subcommand_hint(" ".join(names), subs, word))
         node = subs[word]
-        names.append(word)
+        names.append(own_name(node))
     subs = {o["name"]: o for o in node.get("options") or [] if int(o["type"]) in (1, 2)}
     if subs:
         raise SandboxError(_subcommand_hint(" ".join(names), subs, None))

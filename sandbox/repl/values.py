@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.emulator import GuildSpec, MemberSpec, Upload
-from sandbox.repl.parsing import SandboxError, option_usage
+from sandbox.repl.parsing import SandboxError, by_any_name, option_usage
 
 # Discord's client refuses larger uploads (the interaction's attachment_size_limit).
 UPLOAD_LIMIT = 10 * 1024 * 1024
@@ -34,14 +34,16 @@ def option_values(
     focused: str = "",
 ) -> dict[str, Any]:
     """Typed option text to values; autocomplete (`focused`) may leave out required ones."""
-    by_name = {o["name"]: o for o in options}
+    by_name = by_any_name(options)
     values: dict[str, Any] = {}
     for key, raw in typed.items():
         if key not in by_name:
             known = ", ".join(by_name) or "none"
             raise SandboxError(f"/{name} has no option {key!r} (options: {known}).")
-        values[key] = raw if key == focused else coerce(guild, by_name[key], raw)
-    missing = [o for o in options if o.get("required") and o["name"] not in typed]
+        option = by_name[key]
+        values[option["name"]] = raw if key == focused else coerce(guild, option, raw)
+    given = {by_name[k]["name"] for k in typed}
+    missing = [o for o in options if o.get("required") and o["name"] not in given]
     if missing and not focused:
         raise SandboxError(f"/{name} needs {' '.join(map(option_usage, missing))}.")
     return values

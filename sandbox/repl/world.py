@@ -24,7 +24,7 @@ from sandbox.emulator import (
 )
 from sandbox.launcher import SANDBOX_TOKEN, BotProcess
 from sandbox.repl.drawing import Names
-from sandbox.repl.parsing import Invocation, SandboxError, resolve_command
+from sandbox.repl.parsing import Invocation, SandboxError, localized, own_name, resolve_command
 from sandbox.repl.values import option_values
 
 T = TypeVar("T")
@@ -84,8 +84,10 @@ class World:
     mutates the same dictionaries while it serves the bot.
     """
 
-    def __init__(self, role: str, workdir: Path) -> None:
+    def __init__(self, role: str, workdir: Path, locale: str | None = None) -> None:
         self.role = role
+        # The member's Discord language: commands show and answers come in it.
+        self.locale = locale
         self.workdir = workdir
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -222,7 +224,7 @@ class World:
                 if cmd.guild_id is not None:
                     data["guild_id"] = str(cmd.guild_id)
                 out.append(data)
-            return out
+            return localized(out, self.locale)
 
         return self.read(commands)
 
@@ -271,6 +273,7 @@ class World:
     def _resolve(self, inv: Invocation, in_dm: bool) -> tuple[str, list[dict[str, Any]]]:
         """The command a line names where it is typed; a guild command is not in DMs."""
         catalog = [c.data for c in self._emu.commands_for(None if in_dm else self.guild.id)]
+        catalog = localized(catalog, self.locale)
         top = inv.path[0].lower()
         if in_dm and all(c["name"] != top for c in catalog):
             if any(c.name == top for c in self._emu.guild_commands.get(self.guild.id, [])):
@@ -282,16 +285,27 @@ class World:
 
     async def _run(self, actor: MemberSpec, inv: Invocation, in_dm: bool) -> Answer:
         name, options = self._resolve(inv, in_dm)
-        values = option_values(self.guild, name, options, inv.options)
+        values = self._own_names(options, option_values(self.guild, name, options, inv.options))
         try:
             result = await self._emu.run_command(
-                name=name, options=values, **self._place(actor, in_dm)
+                name=name, options=values, locale=self._locale, **self._place(actor, in_dm)
             )
         except PermissionError as exc:
             raise SandboxError(f"Discord would not offer /{name} to you here ({exc}).") from None
         except (ValueError, CommandNotFound) as exc:
             raise SandboxError(f"Discord would refuse this: {exc}.") from None
         return await self._settled(result)
+
+    @property
+    def _locale(self) -> str:
+        return self.locale or "en-US"
+
+    @staticmethod
+    def _own_names(options: list[dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
+        """Option values under the names the bot knows them by (typed in the member's
+        language)."""
+        by_name = {o["name"]: own_name(o) for o in options}
+        return {by_name.get(k, k): v for k, v in values.items()}
 
     def autocomplete(
         self, actor: MemberSpec, inv: Invocation, in_dm: bool
@@ -316,7 +330,11 @@ class World:
         place = self._place(actor, in_dm)
         try:
             choices = await self._emu.autocomplete(
-                name=name, options=values, focused=option["name"], **place
+                name=name,
+                options=self._own_names(options, values),
+                focused=own_name(option),
+                locale=self._locale,
+                **place,
             )
         except PermissionError as exc:
             raise SandboxError(f"Discord would not offer /{name} to you here ({exc}).") from None
@@ -328,7 +346,7 @@ class World:
         async def press() -> Answer:
             try:
                 result = await self._emu.press_button(
-                    user=actor, message=message_id, custom_id=custom_id
+                    user=actor, message=message_id, custom_id=custom_id, locale=self._locale
                 )
             except PermissionError as exc:
                 if "disabled" in str(exc):
@@ -346,7 +364,7 @@ class World:
         async def submit() -> Answer:
             try:
                 result = await self._emu.submit_modal(
-                    user=actor, modal=answer.result, values=values
+                    user=actor, modal=answer.result, values=values, locale=self._locale
                 )
             except (ValueError, LookupError, PermissionError) as exc:
                 raise SandboxError(f"Discord would not send this form: {exc}.") from None

@@ -243,6 +243,11 @@ async def test_claims_and_topics_that_miss_name_the_nearest(shared: Newsroom) ->
     assert all(f"`{slug}`" in nonsense.content for slug in TOPICS)
     assert "/brief" not in nonsense.content
 
+    typo = await ask(shared, "brief", topic="kurks")
+    assert typo.ephemeral and typo.embeds == []
+    assert said("find", "nearest", names="`kursk`") in typo.content
+    assert "/brief" not in typo.content
+
     near = await ask(shared, "brief", topic="kursk-stat")
     assert near.ephemeral, text_of(near)
     assert near.embeds == []
@@ -258,19 +263,32 @@ def timeline_ids(result: InteractionResult) -> list[str]:
     return re.findall(r"`([a-z0-9-]+)`\)$", result.embeds[0]["description"], re.MULTILINE)
 
 
-async def test_a_briefing_leads_with_its_disputed_claims_then_the_latest(room: Newsroom) -> None:
+def names_of(result: InteractionResult) -> list[str]:
+    return [f["name"] for f in fields(result)]
+
+
+KURSK = [c["id"] for c in SEED["claims"] if c["topic"] == "kursk"]
+DISPUTED = {i for i in KURSK if CLAIMS[i]["status"] == "disputed"}
+
+
+async def test_a_briefing_leads_with_its_key_claims_then_the_latest(room: Newsroom) -> None:
     first = await ask(room, "kursk-status")
-    names = [f["name"] for f in fields(first)]
-    ids = [claim_id(n) for n in names]
-    kursk = {c["id"] for c in SEED["claims"] if c["topic"] == "kursk"}
-    assert set(ids) == kursk
-    disputed = {i for i in kursk if CLAIMS[i]["status"] == "disputed"}
-    assert set(ids[: len(disputed)]) == disputed  # the disputed claims lead
-    assert not any(n.startswith("📌") for n in names)  # nothing pinned
+    names = names_of(first)
+    # /kursk-status leads with the disputed recapture claim.
+    assert names[0].endswith("kursk-recaptured"), names
+    assert sorted(claim_id(n) for n in names) == sorted(KURSK)
     assert EN["topic"]["order"] in first.embeds[0]["description"]
+    # The seed's key claims lead, marked; without any, the disputed claims do.
+    key = list(TOPICS["kursk"].get("key_claims") or [])
+    lead = [claim_id(n) for n in names[: len(key) or len(DISPUTED)]]
+    if key:
+        assert lead == key and all(n.startswith("📌 ") for n in names[: len(key)])
+    else:
+        assert set(lead) == DISPUTED
+    assert not any(n.startswith("📌") for n in names[len(key) :])
 
     # The rest: most recently changed first. A new source changes the last one listed.
-    last = ids[-1]
+    last = claim_id(names[-1])
     cited = await ask(
         room,
         "facts source",
@@ -280,53 +298,58 @@ async def test_a_briefing_leads_with_its_disputed_claims_then_the_latest(room: N
         url="https://example.org/kursk",
     )
     assert "Now version 2" in text_of(cited), text_of(cited)
-    after = [claim_id(f["name"]) for f in fields(await ask(room, "kursk-status"))]
-    assert set(after[: len(disputed)]) == disputed
-    assert after[len(disputed)] == last
+    after = [claim_id(n) for n in names_of(await ask(room, "kursk-status"))]
+    assert after[: len(lead)] == lead
+    assert after[len(lead)] == last
 
-    # The timeline stays in date order: the 2024 incursion first.
+    # The timeline stays in date order: the 2024 incursion first, whatever leads a briefing.
     timeline = timeline_ids(await ask(room, "timeline", topic="kursk"))
     assert timeline and timeline[0] == "ukraine-kursk-incursion"
 
-    # /kursk-status leads with the disputed recapture claim.
-    assert names[0].endswith("kursk-recaptured"), names
-
 
 async def test_editors_pin_key_claims_to_lead_a_briefing(room: Newsroom) -> None:
-    before = [f["name"] for f in fields(await ask(room, "kursk-status"))]
+    # Start from no key claims (the seed may pin some): the disputed claims lead.
+    for claim in TOPICS["kursk"].get("key_claims") or []:
+        assert (await ask(room, "facts unpin", user=room.editor, id=claim)).ephemeral
+    before = names_of(await ask(room, "kursk-status"))
+    assert {claim_id(n) for n in before[: len(DISPUTED)]} == DISPUTED
+    assert not any(n.startswith("📌") for n in before)
     timeline_before = timeline_ids(await ask(room, "timeline", topic="kursk"))
-    lead = "ukraine-kursk-operation-continues"
 
+    lead = "ukraine-kursk-operation-continues"
     pinned = await ask(room, "facts pin", user=room.editor, id=lead)
     assert pinned.ephemeral and lead in text_of(pinned)
-    names = [f["name"] for f in fields(await ask(room, "kursk-status"))]
+    names = names_of(await ask(room, "kursk-status"))
     assert names[0].startswith("📌 ") and claim_id(names[0]) == lead, names
     assert [n for n in names if n.startswith("📌")] == [names[0]]
-    assert sorted(claim_id(n) for n in names) == sorted(claim_id(n) for n in before)
-    korean = [f["name"] for f in fields(await ask(room, "kursk-status", "ko"))]
+    assert sorted(claim_id(n) for n in names) == sorted(KURSK)
+    korean = names_of(await ask(room, "kursk-status", "ko"))
     assert korean[0].startswith("📌 ") and claim_id(korean[0]) == lead, korean
     # The timeline is not a briefing: still in date order, pins or not.
     assert timeline_ids(await ask(room, "timeline", topic="kursk")) == timeline_before
 
-    # At most three key claims a topic, led in the order they were pinned.
+    # Key claims lead in the order they were pinned.
+    await ask(room, "facts pin", user=room.editor, id="kursk-recaptured")
+    names = names_of(await ask(room, "kursk-status"))
+    assert [claim_id(n) for n in names[:2]] == [lead, "kursk-recaptured"], names
+    assert all(n.startswith("📌 ") for n in names[:2])
+
+    # At most three a topic: a fourth is refused, privately, and nothing changes.
     three = ["nk-casualties", "nk-troops-deployed", "nk-troop-numbers"]
     for claim in three:
         assert (await ask(room, "facts pin", user=room.editor, id=claim)).ephemeral
-    troops = [f["name"] for f in fields(await ask(room, "troops"))]
+    troops = names_of(await ask(room, "troops"))
     assert [claim_id(n) for n in troops[:3]] == three, troops
     assert all(n.startswith("📌 ") for n in troops[:3])
     assert not any(n.startswith("📌") for n in troops[3:])
-
     store = room.dump()
     fourth = await ask(room, "facts pin", user=room.editor, id="nk-troops-killed")
     assert fourth.ephemeral
     assert "3 key claims" in text_of(fourth) and "`troops`" in text_of(fourth), text_of(fourth)
     assert room.dump() == store
-    again = [f["name"] for f in fields(await ask(room, "troops"))]
-    assert again[:3] == troops[:3]
-    assert not any(claim_id(n) == "nk-troops-killed" and n.startswith("📌") for n in again)
+    assert names_of(await ask(room, "troops"))[:3] == troops[:3]
 
     # Unpinned, the briefing reads as before.
-    unpinned = await ask(room, "facts unpin", user=room.editor, id=lead)
-    assert unpinned.ephemeral
-    assert [f["name"] for f in fields(await ask(room, "kursk-status"))] == before
+    for claim in (lead, "kursk-recaptured"):
+        assert (await ask(room, "facts unpin", user=room.editor, id=claim)).ephemeral
+    assert names_of(await ask(room, "kursk-status")) == before

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from briefing.i18n import catalog, words
 from sandbox import repl
 from sandbox.repl import world as repl_world
 from sandbox.repl.drawing import (
@@ -288,6 +289,28 @@ def test_scripted_session_pages_claims_and_refuses_other_members(tmp_path: Path)
     assert "/search query:<text> [topic:<text>]" in out  # help, from the synced JSON
     assert "> /about" not in out
     assert "bot log:" not in out  # only with --verbose
+
+
+@pytest.mark.parametrize("locale", ["ko", "uk", "ru"])
+def test_a_member_in_another_language_types_and_reads_it(locale: str) -> None:
+    """`--locale`, as the README shows: commands by their names in that language (or the
+    bot's own), and answers with no English left in what the bot itself writes."""
+    w = words(locale)  # type: ignore[arg-type]
+    names = catalog("commands", locale)  # type: ignore[arg-type]
+    claim, ident = names["names.claim"], names["names.id"]
+    done = sandbox(
+        "--locale",
+        locale,
+        stdin=f"/{claim} {ident}:kursk-recaptured\n/kursk-status\n/{names['names.help']}\n",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = re.sub(r"\s*\n│\s*", " ", done.stdout)  # lines the sandbox wrapped, joined again
+    assert f"Your Discord language is {locale}: " in out and f"/{claim}" in out
+    assert w("status.disputed") in out and w("claim.last_changed") in out
+    assert w("translation.machine", language=w.language()) in out
+    assert w("help.statuses") in out and "(only you can see this)" in out
+    for english in ("Asserted by", "Last changed", "DISPUTED", "Key claims first", "Topic:"):
+        assert english not in out, english
 
 
 def test_piped_session_fails_on_an_unknown_command_but_carries_on() -> None:

@@ -112,7 +112,9 @@ def diff_lines(diff: dict[str, Any]) -> list[str]:
             continue
         old, new = change
         name = FIELD_WORDS.get(field, field)
-        if field == "stances":
+        if field == "translations":
+            lines += _translation_lines(old or {}, new or {})
+        elif field == "stances":
             lines += [f"{name}: {item}" for item in _listed(old, new, _stance_text)]
         elif field == "sources":
             lines += [f"{name}: {item}" for item in _listed(old, new, _source_text)]
@@ -121,6 +123,22 @@ def diff_lines(diff: dict[str, Any]) -> list[str]:
         else:
             lines.append(f"{name}: {_value(field, old)} → {_value(field, new)}")
     return [clip(line, LINE_MAX) for line in lines]
+
+
+def _translation_lines(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """One line per language whose statement was added, changed, reviewed or removed."""
+    lines = []
+    for lang in sorted(set(old) | set(new)):
+        before, after = old.get(lang), new.get(lang)
+        if before == after:
+            continue
+        if after is None:
+            lines.append(f"Statement ({lang}): removed")
+            continue
+        mark = " (machine-assisted)" if after.get("machine") else ""
+        text = escape_markdown(clip(str(after.get("statement", "")), 200))
+        lines.append(f"Statement ({lang}){mark}: “{text}”")
+    return lines
 
 
 def change_card(before: Claim | None, after: Claim, diff: dict[str, Any], kind: str) -> Card:

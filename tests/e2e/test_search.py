@@ -248,12 +248,10 @@ async def test_claims_and_topics_that_miss_name_the_nearest(shared: Newsroom) ->
     assert said("find", "nearest", names="`kursk`") in typo.content
     assert "/brief" not in typo.content
 
-    near = await ask(shared, "brief", topic="kursk-stat")
-    assert near.ephemeral, text_of(near)
-    assert near.embeds == []
-    assert said("find", "no_topic", typed="kursk-stat") in near.content
-    assert "`kursk`" in near.content
-    assert "/brief" not in near.content
+    # Words of one topic's names find it: the start of its command is enough.
+    words = await ask(shared, "brief", topic="kursk-stat")
+    assert not words.ephemeral, text_of(words)
+    assert words.embeds[0]["title"] == by_title.embeds[0]["title"]
 
 
 # -- what a briefing leads with ----------------------------------------------------------------

@@ -106,7 +106,7 @@ async def test_sigkill_mid_stream_loses_no_acknowledged_edit(tmp_path: Path) -> 
             await room.emu.wait_until(lambda: "ready as" in again.log(), 30, "the restart")
             shown = await room.run("claim", room.member, id=CLAIM)
             text = text_of(shown)
-            assert f"version {current} ·" in shown.embeds[0]["footer"]["text"], text
+            assert shown.embeds[0]["footer"]["text"].endswith(f"· version {current}"), text
             assert f"“{last_quote}”" in text
             more = await room.run(
                 "facts stance", id=CLAIM, actor="Observers", stance="asserts", quote="after"

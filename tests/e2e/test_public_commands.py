@@ -31,7 +31,8 @@ async def test_kursk_status_leads_with_attribution(live: Live) -> None:
         "Briefing:"
     )
     body = text_of(embed)
-    assert "⚖️ DISPUTED · kursk-recaptured" in field_names(embed)
+    # The claim members ask about leads: Kursk's key claim (pinned in the data file).
+    assert field_names(embed)[0] == "📌 ⚖️ DISPUTED · kursk-recaptured"
     recapture = next(f for f in embed["fields"] if f["name"].endswith("kursk-recaptured"))
     assert "**Asserted by** Valery Gerasimov" in recapture["value"]
     assert "**Denied by** Ukraine's General Staff" in recapture["value"]
@@ -111,7 +112,8 @@ async def test_brief_with_topic_autocomplete(live: Live) -> None:
     assert result.embeds[0]["title"].startswith("Briefing:")
     unknown = await live.run("brief", topic="mars")
     assert unknown.ephemeral
-    assert "There is no topic called `mars`" in unknown.content
+    assert unknown.content.startswith("There is no topic “mars”. Topics: `troops`, `kursk`")
+    assert "/brief" not in unknown.content
 
 
 async def test_claim_in_full(live: Live) -> None:
@@ -142,7 +144,7 @@ async def test_claim_autocomplete_by_id_and_words(live: Live) -> None:
 async def test_unknown_claim_is_a_private_clear_error(live: Live) -> None:
     result = await live.run("claim", id="moon-landing")
     assert result.ephemeral
-    assert result.content == "There is no claim with id `moon-landing`; try `/search`."
+    assert result.content == "There is no claim with id `moon-landing`. Try /search."
     assert result.embeds == []
 
 
@@ -250,8 +252,9 @@ async def test_claim_by_words_and_topics_in_any_case(live: Live) -> None:
     assert by_words.embeds[0]["title"].endswith("pyongyang-monument-planned")
     ambiguous = await live.run("claim", id="north korea")
     assert ambiguous.ephemeral
-    assert ambiguous.content == (
-        "There is no claim with id `north korea`; pick one of the suggestions."
+    assert ambiguous.content.startswith("“north korea” matches several claims: `")
+    assert ambiguous.content.endswith(
+        "Ask again with one of them, or pick one of the suggestions as you type."
     )
     upper = await live.run("brief", topic="  Treaty ")
     assert upper.embeds[0]["title"].startswith("Briefing:")

@@ -34,7 +34,7 @@ from briefing.models import (
 )
 from briefing.queries import PER_PAGE, TIMELINE_PER_PAGE, Query
 from briefing.render.about import about_card
-from briefing.render.cards import Card, Layout, fit_card
+from briefing.render.cards import Card, Layout, clip, escape_markdown, fit_card
 from briefing.render.claim import claim_card
 from briefing.render.help import help_card
 from briefing.render.listings import (
@@ -123,7 +123,8 @@ async def test_every_seed_topic_shows_every_claim_with_status_and_id(seeded: Sto
         for claim in claims_:
             field = fields[claim.id]
             assert claim.status.upper() in field.name
-            assert field.name == f"{status_word(claim.status)} · {claim.id}"
+            pin = "📌 " if claim.id in topic.key_claims else ""
+            assert field.name == f"{pin}{status_word(claim.status)} · {claim.id}"
             # Seed claims are shown whole: nothing clipped.
             assert field.value == claim_field(claim).value
             assert len(field.value) <= FIELD_VALUE_MAX
@@ -421,7 +422,9 @@ def test_search_pages_fit_and_show_each_claim_once(
     ]
     _check_listing_pages(cards, chunks)
     if not claims_:
-        assert w("search.nothing" if hints else "search.none", query="")[:8] in cards[0].description
+        shown = escape_markdown(clip(query, 100))
+        none = w("search.nothing" if hints else "search.none", query=shown)
+        assert cards[0].description.startswith(none)
 
 
 def _dated(claims_: list[Claim]) -> list[Claim]:

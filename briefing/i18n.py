@@ -32,11 +32,11 @@ def locale_of(discord_locale: object) -> Locale:
     return DISCORD_LOCALES.get(code.split("-")[0], ENGLISH)
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for key, value in table.items():
         if isinstance(value, dict):
-            flat |= _flatten(value, f"{prefix}{key}.")
+            flat |= flatten(value, f"{prefix}{key}.")
         else:
             flat[f"{prefix}{key}"] = str(value)
     return flat
@@ -48,7 +48,7 @@ def catalog(kind: Literal["messages", "commands"], locale: Locale) -> dict[str, 
     path = resources.files("briefing.locales").joinpath(kind, f"{locale}.toml")
     if not path.is_file():
         return {}
-    return _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+    return flatten(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)

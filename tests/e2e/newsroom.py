@@ -47,6 +47,7 @@ class Newsroom:
         *,
         guild: GuildSpec | None = None,
         force: bool = False,
+        locale: str = "en-US",
         **options: Any,
     ) -> Any:
         guild = guild or self.home
@@ -57,7 +58,14 @@ class Newsroom:
             guild_id=guild.id,
             channel_id=guild.channel("general").id,
             force=force,
+            locale=locale,
         )
+
+    async def ask(
+        self, name: str, locale: str = "en-US", user: MemberSpec | None = None, **options: Any
+    ) -> Any:
+        """/name as a member (not an editor) whose Discord speaks `locale`."""
+        return await self.run(name, user or self.member, locale=locale, **options)
 
     def posts(self, channel_id: int) -> list[dict[str, Any]]:
         """What the bot posted in a channel itself (digests, reports), not its answers."""

@@ -20,6 +20,7 @@ import pytest
 import pytest_asyncio
 import yaml
 
+from briefing.i18n import flatten
 from sandbox.emulator import InteractionResult, MemberSpec
 from sandbox.emulator.results import walk
 from tests.e2e.newsroom import Newsroom, newsroom, text_of
@@ -31,23 +32,13 @@ LOCALES = ("ko", "uk", "ru")
 MODAL = 9
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            flat |= _flatten(value, f"{prefix}{key}.")
-        else:
-            flat[f"{prefix}{key}"] = str(value)
-    return flat
-
-
 class Catalog:
     """One language's message catalog, read from its TOML file as a translator wrote it."""
 
     def __init__(self, lang: str) -> None:
         path = ROOT / "briefing" / "locales" / "messages" / f"{lang}.toml"
         self.lang = lang
-        self.table = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+        self.table = flatten(tomllib.loads(path.read_text(encoding="utf-8")))
 
     def __call__(self, key: str, **params: object) -> str:
         text = self.table[key]
@@ -129,14 +120,8 @@ async def ask(
     user: MemberSpec | None = None,
     **options: Any,
 ) -> InteractionResult:
-    return await room.emu.run_command(
-        user=user or room.member,
-        name=name,
-        options=options,
-        guild_id=room.home.id,
-        channel_id=room.general,
-        locale=locale,
-    )
+    result: InteractionResult = await room.ask(name, locale, user, **options)
+    return result
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -57,14 +57,8 @@ async def ask(
     user: MemberSpec | None = None,
     **options: Any,
 ) -> InteractionResult:
-    return await room.emu.run_command(
-        user=user or room.member,
-        name=name,
-        options=options,
-        guild_id=room.home.id,
-        channel_id=room.general,
-        locale=locale,
-    )
+    result: InteractionResult = await room.ask(name, locale, user, **options)
+    return result
 
 
 def fields(result: InteractionResult) -> list[dict[str, Any]]:

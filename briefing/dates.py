@@ -114,16 +114,3 @@ class EventDate(BaseModel):
                 return f"{_SEASON_OF_MONTH[v.month]} {v.year:04d}"
             case "year":
                 return f"{v.year:04d}"
-
-    def human(self) -> str:
-        """A reader-facing form: "28 April 2025", "March 2025", "autumn 2024", "2024"."""
-        v = self.value
-        match self.precision:
-            case "day":
-                return f"{v.day} {v:%B %Y}"
-            case "month":
-                return f"{v:%B %Y}"
-            case "season":
-                return f"{_SEASON_OF_MONTH[v.month]} {v.year}"
-            case "year":
-                return str(v.year)

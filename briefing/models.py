@@ -111,11 +111,6 @@ class Figure(_Frozen):
             raise ValueError("high must not be below low")
         return self
 
-    def text(self) -> str:
-        if self.low == self.high:
-            return f"about {self.low:,} {self.unit}"
-        return f"{self.low:,}–{self.high:,} {self.unit}"
-
 
 class TopicTranslation(_Frozen):
     """A topic in another language. `machine`: machine-assisted, not yet reviewed."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 # Thousands written with separators: 10,000 · 10 000 (no-break or narrow no-break space,
 # as Ukrainian and Russian text writes them). A plain space separates thousands only in
@@ -31,21 +32,22 @@ NUMBER_MAX = 10**15
 def _value(whole: str, fraction: str | None, scale: str | None) -> int | None:
     digits = re.sub(r"\D", "", whole)
     factor = _SCALE[scale.lower()] if scale else 1
-    value = float(f"{digits}.{fraction}") * factor if fraction else int(digits) * factor
+    # Decimal, not float: "16.1k" is exactly 16100.
+    value = Decimal(f"{digits}.{fraction}" if fraction else digits) * factor
     # "1.5" alone is not a whole number anyone counts by; "1.5 million" is.
-    if value != int(value) or value > NUMBER_MAX:
+    if value != value.to_integral_value() or value > NUMBER_MAX:
         return None
     return int(value)
 
 
-def numbers_in(text: str, *, typed: bool = False) -> list[tuple[int, str]]:
-    """Every whole number in `text` with how it was written, in order."""
+def numbers_in(text: str, *, typed: bool = False) -> list[tuple[int, str, int]]:
+    """Every whole number in `text`: its value, how it was written and where, in order."""
     pattern = _IN_QUERY if typed else _IN_TEXT
     found = []
     for m in pattern.finditer(text):
         value = _value(m[1], m[2], m[3])
         if value is not None:
-            found.append((value, m[0]))
+            found.append((value, m[0], m.start()))
     return found
 
 
@@ -57,6 +59,6 @@ def number_tokens(texts: Iterable[str]) -> str:
     """The index's number tokens for these texts, each value once."""
     seen: dict[int, None] = {}
     for text in texts:
-        for value, _ in numbers_in(text):
+        for value, _, _ in numbers_in(text):
             seen.setdefault(value)
     return " ".join(number_token(v) for v in seen)

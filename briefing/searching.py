@@ -88,7 +88,7 @@ def parse(text: str) -> SearchQuery:
     # Numbers first, so that "10,000" is one number and not the words "10" and "000".
     words: list[str] = []
     rest, at = [], 0
-    for value, raw, start in _numbers_with_spans(text):
+    for value, raw, start in numbers_in(text, typed=True):
         words.append(number_token(value))
         rest.append(text[at:start])
         at = start + len(raw)
@@ -96,14 +96,6 @@ def parse(text: str) -> SearchQuery:
     words += _WORD.findall(" ".join(rest))
     languages = frozenset(s for w in words if (s := script_of(w)) is not None)
     return SearchQuery(list(dict.fromkeys(words)), hints, languages)
-
-
-def _numbers_with_spans(text: str) -> Iterator[tuple[int, str, int]]:
-    at = 0
-    for value, raw in numbers_in(text, typed=True):
-        start = text.index(raw, at)
-        yield value, raw, start
-        at = start + len(raw)
 
 
 def _stem(word: str) -> str:
@@ -126,12 +118,9 @@ def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     numbers = {t for t in terms if re.fullmatch(r"n\d+", t)}
     words = [t for t in terms if t not in numbers]
     if numbers:
-        at = 0
-        for value, raw in numbers_in(text):
-            start = text.index(raw, at)
-            at = start + len(raw)
+        for value, raw, start in numbers_in(text):
             if number_token(value) in numbers:
-                spans.append((start, at))
+                spans.append((start, start + len(raw)))
     for m in _WORD.finditer(text):
         if any(_token_matches(m[0], t) for t in words):
             spans.append((m.start(), m.end()))
@@ -183,5 +172,6 @@ def _fields(claim: Claim, locale: Locale) -> Iterator[Match]:
     if outlets:
         yield Match("search.in_source", {}, "; ".join(outlets), [])
     if claim.figure:
-        figure = claim.figure
-        yield Match("search.in_figure", {}, f"{figure.low:,}–{figure.high:,} {figure.unit}", [])
+        low, high, unit = claim.figure.low, claim.figure.high, claim.figure.unit
+        shown = f"{low:,}" if low == high else f"{low:,}–{high:,}"
+        yield Match("search.in_figure", {}, f"{shown} {unit}", [])

@@ -11,7 +11,6 @@ import datetime as dt
 from briefing.i18n import EN, Words
 from briefing.models import (
     STANCE_KINDS,
-    STATUSES,
     Claim,
     EventDate,
     Figure,
@@ -39,7 +38,6 @@ COLOR: dict[Status, int] = {
     "superseded": 0x757575,
 }
 # English, for what only editors and digest channels read.
-MEANING: dict[Status, str] = {s: EN(f"meaning.{s}") for s in STATUSES}
 VERB: dict[StanceKind, str] = {k: EN(f"stance.{k}") for k in STANCE_KINDS}
 # Claims answer "who says so" first, then "who says otherwise".
 STANCE_ORDER: tuple[StanceKind, ...] = (

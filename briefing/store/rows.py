@@ -89,8 +89,8 @@ def people_text(draft: ClaimDraft) -> str:
 
 
 def _texts(draft: ClaimDraft) -> list[str]:
-    """Everything written in a claim that may hold a number."""
-    texts = [draft.statement, *(s.quote for s in draft.stances if s.quote)]
+    """Everything written in a claim that may hold a number: the texts search indexes."""
+    texts = [draft.statement, people_text(draft)]
     texts += [t.statement for t in draft.translations.values()]
     if draft.figure:
         texts += [str(draft.figure.low), str(draft.figure.high)]
@@ -103,9 +103,10 @@ def search_columns(draft: ClaimDraft) -> tuple[str, str, str, str]:
     return draft.statement, people_text(draft), number_tokens(_texts(draft)), translated
 
 
-def numbers_of(statement: str, stances: str, figure: str | None, translations: str) -> str:
-    """The number tokens of a claim from its row's columns: SQL function for migration 0009."""
-    texts = [statement, *(s.get("quote") or "" for s in json.loads(stances))]
+def numbers_of(statement: str, people: str, figure: str | None, translations: str) -> str:
+    """The number tokens of a claim from its row's columns (`people`: its search index
+    column, people_text): SQL function for migration 0009, the same texts as _texts."""
+    texts = [statement, people]
     texts += [t["statement"] for t in json.loads(translations).values()]
     if figure:
         fig = json.loads(figure)

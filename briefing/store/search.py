@@ -52,8 +52,8 @@ def _term(word: str, prefix: bool) -> str:
     """One word of an FTS5 query. A number is looked up by value in its own column; a word
     in another script than Latin by its beginning, since Korean attaches particles and
     Ukrainian and Russian inflect (the porter stemmer knows only English)."""
-    if NUMBER_TERM.fullmatch(word):
-        return f'numbers : "{word}"' + ("*" if prefix else "")
+    if NUMBER_TERM.fullmatch(word):  # always exact: a search for 10 must not find 100
+        return f'numbers : "{word}"'
     return f'"{word}"*' if prefix or not word.isascii() else f'"{word}"'
 
 

@@ -17,10 +17,10 @@ from briefing.models import Claim, ClaimDraft
 from briefing.numbers import numbers_in
 from briefing.queries import Query, page_for
 from briefing.render.claim import claim_card
-from briefing.searching import parse, script_of
+from briefing.searching import matched_spans, parse, script_of
 from briefing.seed import read_seed
 from briefing.store import Store
-from tests.core.conftest import EDITOR, SEED_PATH, TOPIC, changed, draft
+from tests.core.conftest import EDITOR, SEED_PATH, TOPIC, WIRE, changed, draft
 
 
 def ids(card_fields: object) -> list[str]:
@@ -134,14 +134,37 @@ async def test_numbers_match_however_they_are_written(topic_store: Store, typed:
 
 
 def test_numbers_are_read_by_value() -> None:
-    assert [v for v, _ in numbers_in("10,000–12,000 troops, 1.5 million shells, 2024")] == [
+    assert [v for v, _, _ in numbers_in("10,000–12,000 troops, 1.5 million shells, 2024")] == [
         10_000,
         12_000,
         1_500_000,
         2024,
     ]
-    assert [v for v, _ in numbers_in("10 000", typed=True)] == [10_000]
-    assert [v for v, _ in numbers_in("28 100")] == [28, 100]  # stored text: two numbers
+    assert [v for v, _, _ in numbers_in("10 000", typed=True)] == [10_000]
+    assert [v for v, _, _ in numbers_in("28 100")] == [28, 100]  # stored text: two numbers
+    assert [v for v, _, _ in numbers_in("16.1k and 2.5")] == [16_100]  # 2.5 counts nothing
+
+
+def test_a_number_is_found_where_it_is_written_after_a_skipped_decimal() -> None:
+    text = "Ratio 1.5 to 1, then 1 more"
+    assert [(v, start) for v, _, start in numbers_in(text)] == [(1, 13), (1, 21)]
+    assert matched_spans(text, ["n1"]) == [(13, 14), (21, 22)]
+
+
+async def test_a_number_matches_only_its_own_value_never_a_longer_one(topic_store: Store) -> None:
+    await topic_store.create_claim(draft("hundred", statement="About 100 soldiers went."), EDITOR)
+    await topic_store.create_claim(draft("thousand", statement="Some 1,000 went."), EDITOR)
+    await topic_store.create_claim(draft("shells", statement="It fired 16,100 shells."), EDITOR)
+    assert await topic_store.search("10") == []
+    assert [c.id for c in await topic_store.search("16.1k")] == ["shells"]
+
+
+async def test_numbers_in_outlet_and_actor_names_are_found(topic_store: Store) -> None:
+    await topic_store.create_claim(
+        draft("ch4", statement="Troops moved.", sources=[{**WIRE, "outlet": "Channel 4 News"}]),
+        EDITOR,
+    )
+    assert [c.id for c in await topic_store.search("4")] == ["ch4"]
 
 
 def test_query_syntax_is_named_and_left_out() -> None:

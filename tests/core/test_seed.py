@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from briefing.errors import SeedError
-from briefing.models import MAX_STATEMENT, Briefing
+from briefing.models import MAX_STATEMENT, Briefing, Figure
 from briefing.seed import parse_seed, read_seed
 from briefing.store import Store
 
@@ -141,7 +141,7 @@ def test_small_valid_doc_parses_with_references_resolved(tmp_path: Path) -> None
     assert one.stances[0].actor.name == "Kim Jong Un"
     assert one.stances[0].source is not None and one.stances[0].source.title is not None
     assert one.event_date is not None and one.event_date.text() == "autumn 2024"
-    assert one.figure is not None and one.figure.text() == "10,000–12,000 troops"
+    assert one.figure == Figure(low=10_000, high=12_000, unit="troops")
     assert [s.stance for s in two.stances] == ["asserts", "denies"]
 
 

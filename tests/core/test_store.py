@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.errors import BriefingError, Conflict, InvalidInput, NotFound
-from briefing.models import STATUSES, Briefing, ClaimDraft, Editor, Topic
+from briefing.models import STATUSES, Briefing, ClaimDraft, Editor, Figure, Topic
 from briefing.seed import read_seed
 from briefing.store import Store
 from briefing.store.search import SUGGEST_ANY_BY_ID, SUGGEST_BY_ID
@@ -275,7 +275,7 @@ async def test_claim_round_trip_every_field(topic_store: Store) -> None:
     assert got.stances[0].source.url == "https://apnews.com/article/example"
     assert got.stances[0].source.published == dt.date(2025, 4, 28)
     assert [s.date.precision for s in got.stances if s.date] == ["day", "month", "season", "year"]
-    assert got.figure is not None and got.figure.text() == "10,000–12,000 troops"
+    assert got.figure == Figure(low=10_000, high=12_000, unit="troops")
     assert got.event_date is not None and got.event_date.text() == "autumn 2024"
     assert [s.outlet for s in got.sources] == ["Associated Press", "Yonhap"]
     assert got.reviewed_at == dt.datetime(2025, 4, 28, 9, 30, tzinfo=dt.UTC)

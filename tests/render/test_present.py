@@ -26,6 +26,7 @@ from briefing.models import (
     Actor,
     Claim,
     EventDate,
+    Figure,
     Source,
     Stance,
     Status,
@@ -46,7 +47,7 @@ from briefing.render.listings import (
     timeline_page,
     topic_page,
 )
-from briefing.render.words import autocomplete_label, status_word, when
+from briefing.render.words import autocomplete_label, figure_text, status_word, when
 from briefing.store import Store
 from tests.render.strategies import (
     FIELD_VALUE_MAX,
@@ -664,3 +665,14 @@ async def test_listings_draw_a_claim_the_same_whatever_room_their_header_leaves(
     long = search_page("kursk " * 8, None, listing)
     assert short.fields[0] == long.fields[0]
     assert short.fields[0].value == claim_field(claims_[0], LISTING_FIELD_MAX).value
+
+
+def test_an_estimate_reads_as_a_range_or_about_one_number_in_each_language() -> None:
+    assert figure_text(Figure(low=10_000, high=12_000, unit="troops")) == "10,000–12,000 troops"
+    assert figure_text(Figure(low=4000, high=4000, unit="killed or wounded")) == (
+        "about 4,000 killed or wounded"
+    )
+    assert figure_text(Figure(low=0, high=0, unit="casualties")) == "about 0 casualties"
+    for locale in ("ko", "uk", "ru"):
+        text = figure_text(Figure(low=4000, high=4000, unit="troops"), words(locale))
+        assert "about" not in text and "troops" in text

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard
 
-from briefing.models import Claim, EventDate, Revision, Stance, StanceKind
+from briefing.models import QUIET_FIELDS, Claim, EventDate, Revision, Stance, StanceKind
 
 # A claim last verified (or, never re-verified, added) this long ago is listed as stale.
 STALE_AFTER = dt.timedelta(days=30)
@@ -21,9 +21,6 @@ STALE_AFTER = dt.timedelta(days=30)
 ChangeKind = Literal["new", "reverted", "retired", "restored", "status", "edit", "stance", "source"]
 # Fields whose change is a correction or edit of what the claim says.
 EDIT_FIELDS = ("statement", "topic", "figure", "event_date")
-# Bookkeeping, not a change a reader needs told: re-verification (the freshness section
-# covers it) and the id (it never changes after creation).
-QUIET_FIELDS = ("reviewed_at", "id")
 CLAIMANT_KINDS: tuple[StanceKind, ...] = ("asserts", "confirms")
 DISPUTER_KINDS: tuple[StanceKind, ...] = ("disputes", "denies")
 

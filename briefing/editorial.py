@@ -156,13 +156,19 @@ class Desk(CorrectionsDesk, TranslationsDesk):
         figure: Figure | None = given(parse_figure, text.figure)
 
         def build(claim: Claim) -> ClaimDraft:
-            return _draft(
+            draft = _draft(
                 claim,
                 statement=text.statement,
                 topic=text.topic.strip().lower(),
                 event_date=event_date,
                 figure=figure,
             )
+            if draft.statement != claim.statement and claim.translations:
+                # The translations said what the old statement said. Members read the new
+                # English, told it is not yet in their language, until an editor translates
+                # it again; the history keeps the old translations.
+                return draft.model_copy(update={"translations": {}})
+            return draft
 
         return await self._change(claim_id, build, editor, "update", reason, based_on)
 

@@ -3,10 +3,10 @@ work through. A mixin of `Desk`, which adds the claims."""
 
 from __future__ import annotations
 
-from briefing.errors import NotFound
+from briefing.errors import InvalidInput, NotFound
 from briefing.models import Claim, Correction, CorrectionStatus, Editor
 from briefing.store import Store
-from briefing.typed import claim_key, given, reason_text, refusals, web_url
+from briefing.typed import claim_key, given, optional, reason_text, refusals, web_url
 
 
 class CorrectionsDesk:
@@ -20,6 +20,8 @@ class CorrectionsDesk:
     async def suggest(
         self, claim_id: str | None, text: str, source_url: str | None, author: Editor
     ) -> Correction:
+        if not optional(text):
+            raise InvalidInput("Say what is wrong: the suggestion is empty.", key="suggest.empty")
         url = given(web_url, source_url)
         return await self.store.suggest(
             claim_key(claim_id) if claim_id else None, text, url, author

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from briefing.errors import NotFound
 from briefing.i18n import Words
+from briefing.model_text import as_code
 from briefing.render.cards import clip, escape_markdown
 
 NEAREST_MAX = 5
@@ -34,7 +35,7 @@ def claim_miss(typed: str, matches: Sequence[str], near: Sequence[str], w: Words
     shown = escape_markdown(clip(typed, 60))
     if len(matches) > 1:
         return NotFound(w("find.many_claims", typed=shown, ids=listed(matches)))
-    text = w("find.no_claim", id=clip(typed, 60))
+    text = w("find.no_claim", id=as_code(typed))
     hint = w("find.nearest", names=listed(near)) if near else ""
     hint = hint or w("find.try_search", command=w.command("search"))
     return NotFound(f"{text} {hint}")

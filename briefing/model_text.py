@@ -15,6 +15,13 @@ _WEB_URL = re.compile(r"https?://\S+")
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#]\S*)?")
 
 
+def as_code(typed: str, limit: int = 60) -> str:
+    """What someone typed, to be shown inside a code span: one line, at most `limit`
+    characters, with no backtick to close the span early (a modifier grave stands in)."""
+    line = " ".join(typed.split()).replace("`", "\u02cb")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def is_web_url(url: str) -> bool:
     """An absolute http(s) URL with a host: what Discord accepts in an embed."""
     if _PLAIN_WEB_URL.fullmatch(url):

@@ -8,6 +8,7 @@ renders: models are what the store holds and every other layer reads.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 
@@ -243,20 +244,26 @@ class Claim(ClaimDraft):
     version: int = Field(ge=1)
     created_at: dt.datetime
     updated_at: dt.datetime
+    # When what it says last changed (says_something_new), which the store keeps: an
+    # editor's addition or change moves it; a review or a translation does not.
+    changed_at: dt.datetime
 
-    def last_changed(self) -> dt.datetime:
-        return changed_at(self, self.version, self.updated_at)
+
+# Bookkeeping: a change of these alone does not change what a claim says (a
+# re-verification, a translation, the id set at creation). Digests do not report it, and a
+# claim's `changed_at` stays where it was.
+QUIET_FIELDS = ("reviewed_at", "id", "translations")
 
 
-def changed_at(draft: ClaimDraft, version: int, written: dt.datetime) -> dt.datetime:
-    """When what a claim says last changed, as a member would mean it.
+def says_something_new(diff: Mapping[str, Any]) -> bool:
+    """Whether a revision's diff changes what the claim says."""
+    return any(field not in QUIET_FIELDS for field in diff)
 
-    After an edit (`version` > 1), the edit's time. A claim as first written (by an editor,
-    or loaded from the curated file) changed when its newest dated source or stance says it
-    did: the time it was loaded into this database means nothing to a reader.
-    """
-    if version > 1:
-        return written
+
+def first_changed(draft: ClaimDraft, written: dt.datetime) -> dt.datetime:
+    """When a claim loaded from a curated file changed, as a member would mean it: when its
+    newest dated source or stance says it did. The time it was loaded into this database
+    means nothing to a reader."""
     dated = [s.published for s in draft.sources if s.published]
     dated += [s.source.published for s in draft.stances if s.source and s.source.published]
     # Only whole days: "April 2025" says nothing of which day in April.

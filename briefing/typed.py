@@ -16,6 +16,7 @@ from typing import ParamSpec, TypeVar
 from pydantic import ValidationError
 
 from briefing.errors import InvalidInput, NotFound
+from briefing.model_text import as_code
 from briefing.models import SLUG_PATTERN, EventDate, Figure, is_web_url, plain_text
 
 T = TypeVar("T")
@@ -100,7 +101,12 @@ def given(parse: Callable[[str], T], typed: str | None) -> T | None:
 def web_url(typed: str) -> str:
     url = typed.strip()
     if not is_web_url(url):
-        raise InvalidInput(f"`{url[:100]}` is not a web link: it must start with https://.")
+        shown = as_code(url, 100)
+        raise InvalidInput(
+            f"`{shown}` is not a web link: it must start with https://.",
+            key="error.not_web_link",
+            url=shown,
+        )
     return url
 
 

@@ -11,6 +11,7 @@ from discord import app_commands
 
 from briefing.errors import BriefingError
 from briefing.i18n import EN, Words, locale_of, words
+from briefing.model_text import as_code
 from briefing.render.cards import CONTENT_MAX, clip
 from cogs._bot import briefed
 from cogs._reply import PENDING_KEY
@@ -68,7 +69,7 @@ def describe(error: BaseException, w: Words = EN) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or w("error.not_allowed")
     if isinstance(error, app_commands.TransformerError):
-        return w("error.bad_value", value=error.value)
+        return w("error.bad_value", value=as_code(str(error.value)))
     if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
         # Discord's cached command list is older than the bot's: not a bug of the bot.
         return w("error.reload")

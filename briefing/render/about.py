@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from briefing.i18n import EN, Words
 from briefing.models import StatusCount, Topic
 from briefing.render.cards import Card, CardField, escape_markdown
-from briefing.render.claim import topic_title
+from briefing.render.claim import topic_title, translation_notes, with_notes
 from briefing.render.words import status_word, timestamp
 
 
@@ -36,7 +36,10 @@ def about_card(
     note = w("about.corrections_note", command=w.command("claim"), button=w("suggest.button"))
     return Card(
         title=w("about.title"),
-        description=w("about.description", n=w.number(total)),
+        description=with_notes(
+            w("about.description", n=w.number(total)),
+            translation_notes(w, topics=[t for t, _ in topics]),
+        ),
         fields=(
             CardField(w("about.coverage"), coverage or w("about.no_topics")),
             CardField(w("about.by_status"), by_status),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from briefing.i18n import EN, Words
@@ -63,6 +64,31 @@ def statement_for(claim: Claim, w: Words) -> tuple[str, str | None]:
     return text.statement, note
 
 
+def translation_notes(
+    w: Words, claims: Sequence[Claim] = (), topics: Sequence[Topic] = ()
+) -> list[str]:
+    """What a page says, once each, of the text it shows in the member's language: the
+    claims and topics shown in English for want of a translation, and the translations
+    shown that are machine-assisted."""
+    if w.english:
+        return []
+    claim_texts = [c.statement_in(w.locale) for c in claims]
+    topic_texts = [t.text(w.locale) for t in topics]
+    notes = []
+    if any(t is None for t in claim_texts):
+        notes.append(w("translation.fallback_some", language=w.language()))
+    if any(t is None for t in topic_texts):
+        key = "translation.topic_fallback" if len(topics) == 1 else "translation.topics_fallback"
+        notes.append(w(key, language=w.language()))
+    if any(t is not None and t.machine for t in [*claim_texts, *topic_texts]):
+        notes.append(w("translation.machine", language=w.language()))
+    return notes
+
+
+def with_notes(description: str, notes: Sequence[str]) -> str:
+    return "\n\n".join([description, *(f"*{n}*" for n in notes)])
+
+
 def topic_title(topic: Topic, w: Words) -> str:
     text = None if w.english else topic.text(w.locale)
     return text.title if text else topic.title
@@ -97,9 +123,11 @@ def claim_card(claim: Claim, topic: Topic | None = None, w: Words = EN) -> Card:
     if claim.retired_at:
         retired = w("claim.retired_note", date=timestamp(claim.retired_at, "D"))
         facts.append(CardField(w("claim.retired"), retired))
-    # An edit is a moment; a claim never edited changed on the day of its newest source.
-    changed = claim.last_changed()
-    shown = _moment(changed) if claim.version > 1 else day_stamp(changed.date(), relative=True)
+    # A change made here is a moment; a claim unchanged since it was loaded from a file
+    # changed on the day of its newest source, before it was stored.
+    changed = claim.changed_at
+    here = changed >= claim.created_at
+    shown = _moment(changed) if here else day_stamp(changed.date(), relative=True)
     facts.append(CardField(w("claim.last_changed"), shown, inline=True))
     verified = (
         day_stamp(claim.reviewed_at.date(), relative=True)

@@ -9,7 +9,7 @@ from briefing.i18n import EN, Words
 from briefing.models import STATUSES, Topic
 from briefing.render.about import shortcut
 from briefing.render.cards import Card, CardField, clip, escape_markdown
-from briefing.render.claim import topic_title
+from briefing.render.claim import topic_title, translation_notes, with_notes
 from briefing.render.words import status_word
 
 
@@ -31,7 +31,9 @@ def help_card(topics: Sequence[Topic], w: Words = EN) -> Card:
     corrections = w("help.corrections_text", claim=w.command("claim"), button=w("suggest.button"))
     return Card(
         title=w("help.title"),
-        description=w("help.intro"),
+        description=with_notes(
+            w("help.intro"), translation_notes(w, topics=[t for t in topics if t.command])
+        ),
         fields=(
             CardField(w("help.commands"), clip(commands, 1024)),
             CardField(w("help.statuses"), statuses),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from briefing.i18n import EN, Words
 from briefing.models import Claim, StanceKind, Status, Topic
 from briefing.render.cards import FIELD_VALUE_MAX, Card, CardField, Layout, clip, escape_markdown
-from briefing.render.claim import statement_for, topic_title
+from briefing.render.claim import statement_for, topic_title, translation_notes, with_notes
 from briefing.render.words import (
     BADGE,
     figure_text,
@@ -64,7 +64,7 @@ def _closing_lines(
         facts.append(f"**{w('listing.source')}** {source_line}")
     if claim.superseded_by:
         facts.append(f"**{w('listing.see')}** `{claim.superseded_by}`")
-    facts.append(f"**{w('listing.changed')}** {timestamp(claim.last_changed(), 'd')}")
+    facts.append(f"**{w('listing.changed')}** {timestamp(claim.changed_at, 'd')}")
     cap = min(400, limit // 2)
     if linked and len(" · ".join(facts)) > cap:
         # A link cut short would show as broken markdown: show the outlet plainly instead.
@@ -126,23 +126,6 @@ class PageOf:
     total: int = 0
 
 
-def _fallback_note(claims: Sequence[Claim], w: Words) -> str:
-    """Said once per page: which of its claims are shown in English for want of a
-    translation, or that its translations are machine-assisted."""
-    if w.english or not claims:
-        return ""
-    texts = [c.statement_in(w.locale) for c in claims]
-    if any(t is None for t in texts):
-        return w("translation.fallback_some", language=w.language())
-    if any(t is not None and t.machine for t in texts):
-        return w("translation.machine", language=w.language())
-    return ""
-
-
-def _with_note(description: str, note: str) -> str:
-    return f"{description}\n\n*{note}*" if note else description
-
-
 def _fields_page(
     layout: Layout,
     listing: PageOf,
@@ -183,10 +166,7 @@ def topic_page(
     local = None if w.english else topic.text(w.locale)
     summary = local.summary if local else topic.summary
     notes = [w("topic.order")]
-    if not w.english and local is None:
-        notes.append(f"*{w('translation.topic_fallback', language=w.language())}*")
-    if note := _fallback_note(listing.claims, w):
-        notes.append(f"*{note}*")
+    notes += [f"*{n}*" for n in translation_notes(w, listing.claims, [topic])]
     header = Card(
         title=w("topic.title", title=topic_title(topic, w)),
         description="\n\n".join(
@@ -208,7 +188,7 @@ def disputed_page(
     if not listing.claims:
         return Card(title=title, description=w("disputed.none"))
     count = w("disputed.count", n=w.number(listing.total))
-    header = Card(title=title, description=_with_note(count, _fallback_note(listing.claims, w)))
+    header = Card(title=title, description=with_notes(count, translation_notes(w, listing.claims)))
     return _fields_page(Layout(header, w=w), listing, draw, w, with_since=True)
 
 
@@ -239,7 +219,7 @@ def search_page(
         found = w("search.found", n=w.number(listing.total), query=shown)
     description = "\n".join([found, *said])
     header = Card(
-        title=title, description=_with_note(description, _fallback_note(listing.claims, w))
+        title=title, description=with_notes(description, translation_notes(w, listing.claims))
     )
     return _fields_page(Layout(header, w=w), listing, draw, w, matches=matches)
 
@@ -269,7 +249,7 @@ def timeline_page(topic: Topic | None, listing: PageOf, w: Words = EN) -> Card:
     title = _scoped("timeline.title", topic, w)
     if not listing.claims:
         return Card(title=title, description=w("timeline.none"))
-    intro = _with_note(w("timeline.intro"), _fallback_note(listing.claims, w))
+    intro = with_notes(w("timeline.intro"), translation_notes(w, listing.claims))
     header = Card(title=title, description=intro)
     room = Layout(header, w=w).line_room(len(listing.claims))
     lines = []

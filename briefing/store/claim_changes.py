@@ -19,6 +19,8 @@ from briefing.models import (
     Editor,
     RevisionKind,
     claim_diff,
+    first_changed,
+    says_something_new,
 )
 from briefing.store.database import Database
 from briefing.store.rows import claim_columns, iso, search_columns, to_claim, utcnow
@@ -62,7 +64,9 @@ class ClaimChanges(Database):
     ) -> Claim:
         check_claim(draft)
         now = utcnow()
-        cols = claim_columns(draft, 1, now) | {"created_at": iso(now)}
+        # Added by an editor now: to a member, it changed now (a file's claims keep the
+        # date their sources give: load_seed, import_briefing).
+        cols = claim_columns(draft, 1, now, now) | {"created_at": iso(now)}
         async with self._write() as db:
             await self._check_refs(db, draft)
             async with db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM claims") as cur:
@@ -75,7 +79,7 @@ class ClaimChanges(Database):
             await self._revision(
                 db, draft.id, 1, editor, now, kind, claim_diff(None, draft), reason
             )
-        return Claim(**draft.editable(), version=1, created_at=now, updated_at=now)
+        return Claim(**draft.editable(), version=1, created_at=now, updated_at=now, changed_at=now)
 
     async def update_claim(
         self,
@@ -130,13 +134,21 @@ class ClaimChanges(Database):
             await self._check_refs(db, draft)
             if draft.retired_at is not None and before.retired_at is None:
                 await self._check_not_succeeding(db, claim_id)
+                await Topics.drop_pin(db, before.topic, claim_id, editor, iso(now), "claim retired")
+            elif draft.topic != before.topic:
+                why = f"claim moved to {draft.topic}"
+                await Topics.drop_pin(db, before.topic, claim_id, editor, iso(now), why)
             version = before.version + 1
-            cols = claim_columns(draft, version, now)
-            await db.execute(UPDATE_CLAIM, cols)
+            changed = now if says_something_new(diff) else before.changed_at
+            await db.execute(UPDATE_CLAIM, claim_columns(draft, version, now, changed))
             await self._index(db, draft, row["seq"], new=False)
             await self._revision(db, claim_id, version, editor, now, kind, diff, reason)
         after = Claim(
-            **draft.editable(), version=version, created_at=before.created_at, updated_at=now
+            **draft.editable(),
+            version=version,
+            created_at=before.created_at,
+            updated_at=now,
+            changed_at=changed,
         )
         return before, after
 
@@ -158,7 +170,8 @@ class ClaimChanges(Database):
             # appears.
             await db.execute("PRAGMA defer_foreign_keys = ON")
             claims = [
-                claim_columns(c, 1, now) | {"seq": seq, "created_at": iso(now)}
+                claim_columns(c, 1, now, first_changed(c, now))
+                | {"seq": seq, "created_at": iso(now)}
                 for seq, c in enumerate(briefing.claims, start=1)
             ]
             try:

@@ -185,10 +185,11 @@ class Claims(Database):
         return int(row["n"]) if row else 0
 
     async def freshness(self) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """(latest change, oldest review) across all claims."""
-        # Two subqueries: each MIN/MAX alone is one index lookup; together they would scan.
+        """(latest change of what a claim says, oldest review) across all claims. Not the
+        latest write: loading the file or a review is not news to a member."""
+        # Two subqueries: each MIN/MAX alone is one pass; together they would not be.
         row = await self._row(
-            "SELECT (SELECT MAX(updated_at) FROM claims) AS u, "
+            "SELECT (SELECT MAX(changed_at) FROM claims) AS u, "
             "(SELECT MIN(reviewed_at) FROM claims WHERE reviewed_at IS NOT NULL "
             "AND retired_at IS NULL) AS r"
         )

@@ -58,7 +58,11 @@ class Corrections(Database):
                 raise Forbidden(
                     f"You have sent {count} suggestions in the last 24 hours, the most we "
                     f"take from one member. You can send another after "
-                    f"{again:%Y-%m-%d %H:%M} UTC."
+                    f"{again:%Y-%m-%d %H:%M} UTC.",
+                    key="suggest.daily_limit",
+                    count=count,
+                    # Discord shows it in the member's own time and language.
+                    when=f"<t:{int(again.timestamp())}:R>",
                 )
             async with db.execute(
                 "INSERT INTO suggestions(claim_id, text, source_url, author_id, author_name, "

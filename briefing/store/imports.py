@@ -17,7 +17,17 @@ import aiosqlite
 
 from briefing.errors import InvalidInput
 from briefing.import_plan import ImportPlan, plan_import, stored_form
-from briefing.models import STORED, Briefing, Claim, ClaimDraft, Editor, Topic, claim_diff
+from briefing.models import (
+    STORED,
+    Briefing,
+    Claim,
+    ClaimDraft,
+    Editor,
+    Topic,
+    claim_diff,
+    first_changed,
+    says_something_new,
+)
 from briefing.store.claim_changes import INSERT_CLAIM, INSERT_REVISION, UPDATE_CLAIM, ClaimChanges
 from briefing.store.database import Database
 from briefing.store.rows import claim_columns, iso, to_claim, to_topic, utcnow
@@ -83,16 +93,19 @@ class Imports(Database):
         next_seq = max(seqs.values(), default=0) + 1
         for claim in map(stored_form, briefing.claims):
             if claim.id in added:
-                cols = claim_columns(claim, 1, now) | {"seq": next_seq, "created_at": iso(now)}
+                cols = claim_columns(claim, 1, now, first_changed(claim, now))
+                cols |= {"seq": next_seq, "created_at": iso(now)}
                 await db.execute(INSERT_CLAIM, cols)
                 await ClaimChanges._index(db, claim, next_seq, new=True)
                 diff, version, next_seq = claim_diff(None, claim), 1, next_seq + 1
             elif claim.id in changed:
                 before = old_claims[claim.id]
                 version = before.version + 1
-                await db.execute(UPDATE_CLAIM, claim_columns(claim, version, now))
-                await ClaimChanges._index(db, claim, seqs[claim.id], new=False)
                 diff = claim_diff(stored_form(before), claim)
+                changed_at = now if says_something_new(diff) else before.changed_at
+                cols = claim_columns(claim, version, now, changed_at)
+                await db.execute(UPDATE_CLAIM, cols)
+                await ClaimChanges._index(db, claim, seqs[claim.id], new=False)
             else:
                 continue
             await db.execute(

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from typing import Any
 
-from briefing.models import STORED, Claim, ClaimDraft, Revision, Topic, changed_at
+from briefing.models import STORED, Claim, ClaimDraft, Revision, Topic, first_changed
 from briefing.numbers import number_tokens
 
 
@@ -21,9 +21,11 @@ def iso(value: dt.datetime) -> str:
     return aware.astimezone(dt.UTC).isoformat()
 
 
-def claim_columns(draft: ClaimDraft, version: int, at: dt.datetime) -> dict[str, Any]:
-    """The claim's row as written at `at` as `version` (created_at and seq are the
-    caller's)."""
+def claim_columns(
+    draft: ClaimDraft, version: int, at: dt.datetime, changed: dt.datetime
+) -> dict[str, Any]:
+    """The claim's row as written at `at` as `version`, what it says last changed at
+    `changed` (created_at and seq are the caller's)."""
     return {
         "id": draft.id,
         "topic": draft.topic,
@@ -41,7 +43,7 @@ def claim_columns(draft: ClaimDraft, version: int, at: dt.datetime) -> dict[str,
         "translations": translations_json(draft.translations),
         "version": version,
         "updated_at": iso(at),
-        "changed_at": iso(changed_at(draft, version, at)),
+        "changed_at": iso(changed),
     }
 
 
@@ -127,7 +129,8 @@ def changed_at_of(version: int, updated_at: str, stances: str, sources: str) -> 
         },
         context=STORED,
     )
-    return iso(changed_at(draft, version, dt.datetime.fromisoformat(updated_at)))
+    written = dt.datetime.fromisoformat(updated_at)
+    return iso(written if version > 1 else first_changed(draft, written))
 
 
 def to_claim(row: sqlite3.Row) -> Claim:
@@ -155,6 +158,7 @@ def to_claim(row: sqlite3.Row) -> Claim:
             "version": row["version"],
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
+            "changed_at": row["changed_at"],
         },
         context=STORED,
     )

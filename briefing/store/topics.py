@@ -136,6 +136,27 @@ class Topics(Database):
             )
         return before, after
 
+    @staticmethod
+    async def drop_pin(
+        db: aiosqlite.Connection, slug: str, claim_id: str, editor: Editor, at: str, reason: str
+    ) -> None:
+        """Take `claim_id` off topic `slug`'s key claims, with a history row, inside the
+        caller's transaction: a pin is only ever a live claim of its own topic."""
+        async with db.execute("SELECT key_claims FROM topics WHERE slug = ?", (slug,)) as cur:
+            row = await cur.fetchone()
+        pinned = json.loads(row["key_claims"]) if row else []
+        if claim_id not in pinned:
+            return
+        kept = [c for c in pinned if c != claim_id]
+        await db.execute(
+            "UPDATE topics SET key_claims = ? WHERE slug = ?", (json.dumps(kept), slug)
+        )
+        await db.execute(
+            "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (slug, editor.id, editor.name, at, json.dumps({"key_claims": [pinned, kept]}), reason),
+        )
+
     async def topic_history(self, slug: str) -> list[TopicRevision]:
         rows = await self._rows("SELECT * FROM topic_revisions WHERE slug = ? ORDER BY id", (slug,))
         return [

@@ -25,7 +25,13 @@ _ids = itertools.count(1)
 
 
 def stored(base: ClaimDraft, **fields: Any) -> Claim:
-    data = {"version": 1, "created_at": NOW, "updated_at": NOW, "reviewed_at": NOW} | fields
+    data = {
+        "version": 1,
+        "created_at": NOW,
+        "updated_at": NOW,
+        "changed_at": NOW,
+        "reviewed_at": NOW,
+    } | fields
     return Claim(**changed(base).editable() | data)
 
 

@@ -4,19 +4,23 @@ something, names that find what a member meant, and curated text in other langua
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from briefing.answers import AnswerCache
-from briefing.editorial import Desk
-from briefing.errors import InvalidInput, NotFound
+from briefing.editorial import ClaimText, Desk
+from briefing.errors import Forbidden, InvalidInput, NotFound
+from briefing.finding import claim_miss
 from briefing.i18n import words
-from briefing.models import Claim, ClaimDraft
+from briefing.models import Claim, ClaimDraft, Editor
 from briefing.numbers import numbers_in
 from briefing.queries import Query, page_for
+from briefing.render.about import about_card
 from briefing.render.claim import claim_card
+from briefing.render.help import help_card
 from briefing.searching import matched_spans, parse, script_of
 from briefing.seed import read_seed
 from briefing.store import Store
@@ -78,6 +82,32 @@ async def test_pinned_claims_lead_in_their_order_and_three_at_most(topic_store: 
     assert history[-1].diff == {"key_claims": [["c-1", "c-0", "c-2"], ["c-0", "c-2"]]}
 
 
+async def test_a_retired_or_moved_claim_stops_being_a_key_claim_in_the_same_change(
+    topic_store: Store, tmp_path: Path
+) -> None:
+    from briefing.io.documents import briefing_yaml
+
+    for i in range(4):
+        await topic_store.create_claim(
+            draft(f"c-{i}", status="disputed" if i == 3 else "reported"), EDITOR
+        )
+    desk = Desk(topic_store)
+    for claim_id in ("c-0", "c-1", "c-2"):
+        await desk.pin(claim_id, EDITOR)
+    await desk.retire("c-0", EDITOR, reason="Wrong.")
+    c1 = await topic_store.get_claim("c-1")
+    await topic_store.update_claim(changed(c1, topic="beta"), EDITOR, expected_version=1)
+    alpha = await topic_store.get_topic("alpha")
+    assert alpha.key_claims == ("c-2",)
+    history = await topic_store.topic_history("alpha")
+    assert [r.reason for r in history][-2:] == ["claim retired", "claim moved to beta"]
+    # The freed places can be pinned again, and the file exported reads back.
+    await desk.pin("c-3", EDITOR)
+    path = tmp_path / "export.yaml"
+    path.write_text(briefing_yaml(await topic_store.export_briefing()), encoding="utf-8")
+    assert read_seed(path).topics[0].key_claims == ("c-2", "c-3")
+
+
 async def test_kursk_status_leads_with_the_disputed_recapture_claim(seeded_store: Store) -> None:
     page = await page_for(seeded_store, Query("topic", "kursk"))
     assert ids(page.card.fields)[0] == "kursk-recaptured"
@@ -107,7 +137,7 @@ async def test_a_claim_shows_when_it_changed_and_was_verified_not_when_it_was_lo
     claim = await seeded_store.get_claim("kursk-recaptured")
     assert claim.updated_at.date() == dt.datetime.now(dt.UTC).date()  # loaded today
     # Never edited: it changed when its newest source says (AP, 28 April 2025).
-    assert claim.last_changed() == dt.datetime(2025, 4, 28, 12, tzinfo=dt.UTC)
+    assert claim.changed_at == dt.datetime(2025, 4, 28, 12, tzinfo=dt.UTC)
     card = claim_card(claim)
     fields = {f.name: f.value for f in card.fields}
     assert fields["Last changed"].startswith("<t:1745841600:D>")
@@ -117,9 +147,39 @@ async def test_a_claim_shows_when_it_changed_and_was_verified_not_when_it_was_lo
     edited = await seeded_store.update_claim(
         changed(claim, statement="Edited now."), EDITOR, expected_version=claim.version
     )
-    assert edited.last_changed() == edited.updated_at
+    assert edited.changed_at == edited.updated_at
+    assert (await seeded_store.get_claim("kursk-recaptured")).changed_at == edited.updated_at
     stamp = f"<t:{int(edited.updated_at.timestamp())}:f>"
     assert stamp in {f.name: f.value for f in claim_card(edited).fields}["Last changed"]
+
+
+async def test_a_review_or_a_translation_does_not_change_when_a_claim_last_changed(
+    seeded_store: Store,
+) -> None:
+    desk = Desk(seeded_store)
+    source_day = dt.datetime(2025, 4, 28, 12, tzinfo=dt.UTC)
+    await desk.review("kursk-recaptured", EDITOR)
+    claim = await seeded_store.get_claim("kursk-recaptured")
+    await desk.translate_claim(
+        "kursk-recaptured",
+        "ko",
+        "러시아가 쿠르스크를 탈환했다고 밝혔다.",
+        EDITOR,
+        based_on=claim.version,
+    )
+    after = await seeded_store.get_claim("kursk-recaptured")
+    assert after.version == claim.version + 1 and after.reviewed_at is not None
+    assert after.changed_at == source_day
+    assert "<t:1745841600:D>" in {f.name: f.value for f in claim_card(after).fields}["Last changed"]
+
+
+async def test_a_claim_an_editor_adds_changed_when_it_was_added(topic_store: Store) -> None:
+    await topic_store.create_claim(
+        draft("new", sources=[{**WIRE, "published": dt.date(2024, 1, 5)}]), EDITOR
+    )
+    claim = await topic_store.get_claim("new")
+    assert claim.changed_at == claim.created_at
+    assert claim.changed_at.date() == dt.datetime.now(dt.UTC).date()
 
 
 # -- search -----------------------------------------------------------------------------
@@ -284,6 +344,50 @@ async def test_an_editor_reviews_a_translation_and_can_remove_it(seeded_store: S
     assert stored == removed
 
 
+async def test_a_new_english_statement_drops_the_translations_of_the_old_one(
+    seeded_store: Store,
+) -> None:
+    desk = Desk(seeded_store)
+    claim = await seeded_store.get_claim("kursk-recaptured")
+    assert claim.translations
+    event = claim.event_date.text() if claim.event_date else None
+    same = ClaimText(claim.statement, "troops", event_date=event)
+    moved = await desk.edit(claim.id, same, EDITOR, based_on=claim.version)
+    assert moved.after.translations == claim.translations  # the words did not change
+    reworded = ClaimText("Russia says it has retaken all of Kursk.", "troops", event_date=event)
+    change = await desk.edit(claim.id, reworded, EDITOR, based_on=moved.after.version)
+    assert change.after.translations == {}
+    history = await seeded_store.history(claim.id)
+    assert set(history[-1].diff) >= {"statement", "translations"}  # kept in the history
+    uk = words("uk")
+    card = claim_card(change.after, None, uk)
+    assert card.description is not None
+    assert "Russia says it has retaken all of Kursk." in card.description
+    assert uk("translation.fallback", language=uk.language()) in card.description
+
+
+async def test_a_page_names_every_kind_of_text_it_shows_in_the_members_language(
+    seeded_store: Store,
+) -> None:
+    desk = Desk(seeded_store)
+    claim = await seeded_store.get_claim("kursk-recaptured")
+    await desk.translate_claim(claim.id, "ko", "", EDITOR, based_on=claim.version)
+    ko = words("ko")
+    page = await page_for(seeded_store, Query("topic", "kursk"), w=ko)
+    assert page.card.description is not None
+    # One claim has no Korean, the others are machine-assisted: both are said.
+    assert ko("translation.fallback_some", language=ko.language()) in page.card.description
+    assert ko("translation.machine", language=ko.language()) in page.card.description
+    topic = await seeded_store.get_topic("kursk")
+    assert topic.translations["ko"].machine
+    about = about_card([(topic, 1)], [], None, None, ko)
+    assert ko("translation.machine", language=ko.language()) in (about.description or "")
+    helped = help_card([topic], ko)
+    assert ko("translation.machine", language=ko.language()) in (helped.description or "")
+    english = help_card([topic])
+    assert "Machine-assisted" not in (english.description or "")
+
+
 async def test_translations_survive_export_and_import_unchanged(
     seeded_store: Store, tmp_path: Path
 ) -> None:
@@ -328,7 +432,7 @@ async def test_migration_9_indexes_numbers_of_claims_written_before_it(
         assert [c.id for c in await store.search("12000")] == ["old"]
         claim: Claim = await store.get_claim("old")
         assert claim.translations == {}
-        assert claim.last_changed() == dt.datetime(2025, 3, 2, 12, tzinfo=dt.UTC)
+        assert claim.changed_at == dt.datetime(2025, 3, 2, 12, tzinfo=dt.UTC)
         topic = await store.get_topic("alpha")
         assert topic.key_claims == () and topic.translations == {}
         assert [c.id for c in await store.topic_claims(topic)] == ["old"]
@@ -345,3 +449,34 @@ def test_a_translated_statement_keeps_the_statement_limits() -> None:
         ClaimDraft.model_validate(
             draft("x-1").model_dump() | {"translations": {"fr": {"statement": "Bonjour"}}}
         )
+
+
+# -- errors a member reads ----------------------------------------------------------------
+
+
+async def test_a_members_suggestion_errors_read_in_their_language(topic_store: Store) -> None:
+    from briefing.store.corrections import DAILY_LIMIT
+
+    await topic_store.create_claim(draft("c-1"), EDITOR)
+    desk, member, uk = Desk(topic_store), Editor(7, "member"), words("uk")
+    with pytest.raises(InvalidInput) as bad_link:
+        await desk.suggest("c-1", "Wrong.", "ftp://x`@everyone`", member)
+    assert bad_link.value.key == "error.not_web_link"
+    shown = uk("error.not_web_link", **bad_link.value.params)
+    assert shown.count("`") == 2 and "вебпосилання" in shown  # the typed text stays inside
+    with pytest.raises(InvalidInput) as empty:
+        await desk.suggest("c-1", "  \n ", None, member)
+    assert empty.value.key == "suggest.empty"
+    for i in range(DAILY_LIMIT):
+        await desk.suggest("c-1", f"Wrong, {i}.", None, member)
+    with pytest.raises(Forbidden) as limit:
+        await desk.suggest("c-1", "Once more.", None, member)
+    assert limit.value.key == "suggest.daily_limit"
+    text = uk("suggest.daily_limit", **limit.value.params)
+    assert re.search(r"<t:\d+:R>", text) and str(DAILY_LIMIT) in text
+    assert await topic_store.open_count() == DAILY_LIMIT  # nothing more stored
+
+
+def test_typed_text_cannot_close_the_code_span_it_is_shown_in() -> None:
+    miss = claim_miss("a`b ` c", [], [], words("ru"))
+    assert str(miss).count("`") == 2

@@ -831,7 +831,20 @@ async def test_freshness(topic_store: Store) -> None:
     newer = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)
     one = await topic_store.create_claim(draft("f-one", reviewed_at=newer), EDITOR)
     two = await topic_store.create_claim(draft("f-two", reviewed_at=older), EDITOR)
-    assert await topic_store.freshness() == (max(one.updated_at, two.updated_at), older)
+    assert await topic_store.freshness() == (max(one.changed_at, two.changed_at), older)
+    # A review writes the claim but changes nothing it says: the latest change stays.
+    before = await topic_store.get_claim("f-one")
+    await topic_store.update_claim(
+        changed(before, reviewed_at=dt.datetime.now(dt.UTC)), EDITOR, expected_version=1
+    )
+    assert await topic_store.freshness() == (two.changed_at, older)
+
+
+async def test_the_seed_s_latest_change_is_its_newest_source_not_the_load(
+    seeded_store: Store,
+) -> None:
+    latest, _ = await seeded_store.freshness()
+    assert latest is not None and latest < dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 # -- the curated seed -----------------------------------------------------------------------

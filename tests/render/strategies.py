@@ -353,6 +353,7 @@ def claims(draw: st.DrawFn, *, biggest: bool | None = None) -> Claim:
         version=draw(st.integers(1, 2**31)),
         created_at=created,
         updated_at=draw(DATETIMES),
+        changed_at=draw(DATETIMES),
         **data,
     )
 
@@ -436,6 +437,7 @@ def long_claim(claim_id: str = "long-claim") -> Claim:
         version=1,
         created_at=now,
         updated_at=now,
+        changed_at=now,
     )
 
 

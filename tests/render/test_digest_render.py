@@ -37,6 +37,7 @@ def claim(claim_id: str, **fields: Any) -> Claim:
         "version": 1,
         "created_at": NOW,
         "updated_at": NOW,
+        "changed_at": NOW,
         "reviewed_at": NOW,
     }
     return Claim.model_validate(data | fields)

@@ -523,6 +523,7 @@ def test_mention_like_text_is_shown_literally() -> None:
         version=1,
         created_at=now,
         updated_at=now,
+        changed_at=now,
     )
     value = claim_field(claim).value
     assert "@everyone @here <@123> <@&456> <#789> say so" in value
@@ -635,6 +636,7 @@ def test_claim_card_url_is_well_formed(url: str) -> None:
         version=1,
         created_at=now,
         updated_at=now,
+        changed_at=now,
     )
     assert "url" not in assert_fits(claim_card(claim))
 
@@ -652,6 +654,7 @@ def test_a_long_source_link_is_never_cut_into_broken_markdown() -> None:
         version=1,
         created_at=now,
         updated_at=now,
+        changed_at=now,
     )
     value = claim_field(claim).value
     assert "**Source:** AP" in value

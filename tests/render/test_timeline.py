@@ -244,7 +244,7 @@ async def test_an_edit_moves_a_claim_on_the_timeline(store: Store) -> None:
 
 def _stored(draft: ClaimDraft) -> Claim:
     now = dt.datetime(2025, 4, 28, tzinfo=dt.UTC)
-    return Claim(**draft.model_dump(), version=1, created_at=now, updated_at=now)
+    return Claim(**draft.model_dump(), version=1, created_at=now, updated_at=now, changed_at=now)
 
 
 def test_timeline_date_words() -> None:

@@ -107,10 +107,6 @@ def _stem(word: str) -> str:
     return word
 
 
-def _token_matches(token: str, term: str) -> bool:
-    return _stem(token).startswith(_stem(term)) or token.casefold().startswith(term.casefold())
-
-
 def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where in `text` the search's terms are: words by their beginning or stem, numbers by
     value however they are written."""
@@ -121,9 +117,14 @@ def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
         for value, raw, start in numbers_in(text):
             if number_token(value) in numbers:
                 spans.append((start, start + len(raw)))
-    for m in _WORD.finditer(text):
-        if any(_token_matches(m[0], t) for t in words):
-            spans.append((m.start(), m.end()))
+    # A word matches when it begins with a term without its English ending ("troops"
+    # marks "troop" and "trooped"), as the index's stemmer would find it. One startswith
+    # per word: this runs over every field of every hit shown.
+    starts = tuple(_stem(t) for t in words)
+    if starts:
+        spans += [
+            (m.start(), m.end()) for m in _WORD.finditer(text) if m[0].casefold().startswith(starts)
+        ]
     return sorted(spans)
 
 

@@ -24,6 +24,7 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN_ONLY = set("іїєґ")
 _RUSSIAN_ONLY = set("ыэъё")
 _WORD = re.compile(r"\w+")
+_NUMBER_TOKEN = re.compile(r"n\d+")
 SUFFIXES = ("ing", "ed", "es", "s")
 
 
@@ -110,22 +111,36 @@ def _stem(word: str) -> str:
 def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where in `text` the search's terms are: words by their beginning or stem, numbers by
     value however they are written."""
-    spans: list[tuple[int, int]] = []
-    numbers = {t for t in terms if re.fullmatch(r"n\d+", t)}
-    words = [t for t in terms if t not in numbers]
-    if numbers:
-        for value, raw, start in numbers_in(text):
-            if number_token(value) in numbers:
-                spans.append((start, start + len(raw)))
-    # A word matches when it begins with a term without its English ending ("troops"
-    # marks "troop" and "trooped"), as the index's stemmer would find it. One startswith
-    # per word: this runs over every field of every hit shown.
-    starts = tuple(_stem(t) for t in words)
-    if starts:
-        spans += [
-            (m.start(), m.end()) for m in _WORD.finditer(text) if m[0].casefold().startswith(starts)
-        ]
-    return sorted(spans)
+    return _Finder.of(terms).spans(text)
+
+
+@dataclass(frozen=True)
+class _Finder:
+    """A search's terms made ready to look for in many texts (every field of every hit)."""
+
+    numbers: frozenset[str]  # the index's tokens, "n<value>"
+    # Words by their beginning without an English ending ("troops" marks "troop" and
+    # "trooped"), as the index's stemmer would find them.
+    words: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, terms: list[str]) -> _Finder:
+        numbers = frozenset(t for t in terms if _NUMBER_TOKEN.fullmatch(t))
+        starts = "|".join(re.escape(_stem(t)) for t in terms if t not in numbers)
+        words = re.compile(rf"(?<!\w)(?:{starts})\w*", re.IGNORECASE) if starts else None
+        return cls(numbers, words)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        if self.numbers:
+            found += [
+                (start, start + len(raw))
+                for value, raw, start in numbers_in(text)
+                if number_token(value) in self.numbers
+            ]
+        if self.words is not None:
+            found += [m.span() for m in self.words.finditer(text)]
+        return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -143,8 +158,9 @@ def where_matched(claim: Claim, terms: list[str], locale: Locale) -> Match | Non
     """The field of `claim` that matched the most terms, in the order a reader cares:
     the statement as shown to them, then the other texts."""
     best: Match | None = None
+    finder = _Finder.of(terms)
     for candidate in _fields(claim, locale):
-        spans = matched_spans(candidate.text, terms)
+        spans = finder.spans(candidate.text)
         if spans and (best is None or len(spans) > len(best.spans)):
             best = Match(candidate.key, candidate.params, candidate.text, spans)
     return best

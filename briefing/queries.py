@@ -24,7 +24,7 @@ from briefing.render.listings import (
     timeline_page,
     topic_page,
 )
-from briefing.searching import Match, parse, where_matched
+from briefing.searching import Finder, Match, parse, where_matched
 from briefing.store import Store
 
 QueryKind = Literal["topic", "disputed", "search", "timeline"]
@@ -145,10 +145,11 @@ async def page_for(
                 number,
                 lambda limit, offset: by_seq(hits.seqs[offset : offset + limit]),
             )
+            finder = Finder.of(parsed.words)
             matches = {
                 c.id: line
                 for c in listing.claims
-                if (line := match_line(c, parsed.words, words)) is not None
+                if (line := match_line(c, finder, words)) is not None
             }
             card = search_page(
                 text,
@@ -185,9 +186,9 @@ async def _language_hints(store: Store, languages: frozenset[str], w: Words) -> 
     return hints
 
 
-def match_line(claim: Claim, terms: list[str], w: Words) -> str | None:
+def match_line(claim: Claim, finder: Finder, w: Words) -> str | None:
     """🔎 where the claim matched, with the matching words in bold."""
-    match = where_matched(claim, terms, w.locale)
+    match = where_matched(claim, finder, w.locale)
     if match is None:
         return None
     params = dict(match.params)

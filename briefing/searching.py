@@ -111,12 +111,13 @@ def _stem(word: str) -> str:
 def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where in `text` the search's terms are: words by their beginning or stem, numbers by
     value however they are written."""
-    return _Finder.of(terms).spans(text)
+    return Finder.of(terms).spans(text)
 
 
 @dataclass(frozen=True)
-class _Finder:
-    """A search's terms made ready to look for in many texts (every field of every hit)."""
+class Finder:
+    """A search's terms made ready to look for in many texts: every field of every hit
+    shown (made once per page, not per claim)."""
 
     numbers: frozenset[str]  # the index's tokens, "n<value>"
     # Words by their beginning without an English ending ("troops" marks "troop" and
@@ -124,7 +125,7 @@ class _Finder:
     words: re.Pattern[str] | None
 
     @classmethod
-    def of(cls, terms: list[str]) -> _Finder:
+    def of(cls, terms: list[str]) -> Finder:
         numbers = frozenset(t for t in terms if _NUMBER_TOKEN.fullmatch(t))
         starts = "|".join(re.escape(_stem(t)) for t in terms if t not in numbers)
         words = re.compile(rf"(?<!\w)(?:{starts})\w*", re.IGNORECASE) if starts else None
@@ -154,11 +155,10 @@ class Match:
     spans: list[tuple[int, int]]
 
 
-def where_matched(claim: Claim, terms: list[str], locale: Locale) -> Match | None:
+def where_matched(claim: Claim, finder: Finder, locale: Locale) -> Match | None:
     """The field of `claim` that matched the most terms, in the order a reader cares:
     the statement as shown to them, then the other texts."""
     best: Match | None = None
-    finder = _Finder.of(terms)
     for candidate in _fields(claim, locale):
         spans = finder.spans(candidate.text)
         if spans and (best is None or len(spans) > len(best.spans)):

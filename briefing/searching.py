@@ -111,7 +111,7 @@ def _stem(word: str) -> str:
 def matched_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where in `text` the search's terms are: words by their beginning or stem, numbers by
     value however they are written."""
-    return Finder.of(terms).spans(text)
+    return Finder.of(terms).find(text)[0]
 
 
 @dataclass(frozen=True)
@@ -122,26 +122,36 @@ class Finder:
     numbers: frozenset[str]  # the index's tokens, "n<value>"
     # Words by their beginning without an English ending ("troops" marks "troop" and
     # "trooped"), as the index's stemmer would find them.
+    starts: tuple[str, ...]
     words: re.Pattern[str] | None
 
     @classmethod
     def of(cls, terms: list[str]) -> Finder:
         numbers = frozenset(t for t in terms if _NUMBER_TOKEN.fullmatch(t))
-        starts = "|".join(re.escape(_stem(t)) for t in terms if t not in numbers)
-        words = re.compile(rf"(?<!\w)(?:{starts})\w*", re.IGNORECASE) if starts else None
-        return cls(numbers, words)
+        starts = tuple(dict.fromkeys(_stem(t) for t in terms if t not in numbers))
+        alternatives = "|".join(map(re.escape, starts))
+        words = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE) if starts else None
+        return cls(numbers, starts, words)
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    @property
+    def terms(self) -> int:
+        return len(self.numbers) + len(self.starts)
+
+    def find(self, text: str) -> tuple[list[tuple[int, int]], int]:
+        """The spans of `text` that match, and how many of the terms they are."""
         found: list[tuple[int, int]] = []
+        hit: set[str] = set()
         if self.numbers:
-            found += [
-                (start, start + len(raw))
-                for value, raw, start in numbers_in(text)
-                if number_token(value) in self.numbers
-            ]
+            for value, raw, start in numbers_in(text):
+                if (token := number_token(value)) in self.numbers:
+                    found.append((start, start + len(raw)))
+                    hit.add(token)
         if self.words is not None:
-            found += [m.span() for m in self.words.finditer(text)]
-        return sorted(found)
+            for m in self.words.finditer(text):
+                found.append(m.span())
+                word = m[0].casefold()
+                hit.update(s for s in self.starts if word.startswith(s))
+        return sorted(found), len(hit)
 
 
 @dataclass(frozen=True)
@@ -157,12 +167,16 @@ class Match:
 
 def where_matched(claim: Claim, finder: Finder, locale: Locale) -> Match | None:
     """The field of `claim` that matched the most terms, in the order a reader cares:
-    the statement as shown to them, then the other texts."""
+    the statement as shown to them, then the other texts (the first of those that match
+    as many). A field with every term ends the looking."""
     best: Match | None = None
+    most = 0
     for candidate in _fields(claim, locale):
-        spans = finder.spans(candidate.text)
-        if spans and (best is None or len(spans) > len(best.spans)):
-            best = Match(candidate.key, candidate.params, candidate.text, spans)
+        spans, terms = finder.find(candidate.text)
+        if terms > most:
+            best, most = Match(candidate.key, candidate.params, candidate.text, spans), terms
+            if terms >= finder.terms:
+                break
     return best
 
 

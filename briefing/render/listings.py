@@ -142,7 +142,11 @@ def _fields_page(
     entries = []
     for claim in listing.claims:
         match = (matches or {}).get(claim.id, "")
-        field = draw(claim, room - len(match) - 1 if match else room, with_since, w)
+        # Drawn for the whole room first: the same for every search, so the drawer's memo
+        # serves it. Only a field too long to take its match line is drawn again, shorter.
+        field = draw(claim, room, with_since, w)
+        if match and len(field.value) + 1 + len(match) > room:
+            field = draw(claim, room - len(match) - 1, with_since, w)
         if match:
             field = CardField(field.name, f"{field.value}\n{match}", field.inline)
         if claim.id in marked:

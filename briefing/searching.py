@@ -25,6 +25,7 @@ _UKRAINIAN_ONLY = set("іїєґ")
 _RUSSIAN_ONLY = set("ыэъё")
 _WORD = re.compile(r"\w+")
 _NUMBER_TOKEN = re.compile(r"n\d+")
+_WORD_REST = re.compile(r"\w*")
 SUFFIXES = ("ing", "ed", "es", "s")
 
 
@@ -100,7 +101,7 @@ def parse(text: str) -> SearchQuery:
 
 
 def _stem(word: str) -> str:
-    word = word.casefold()
+    word = word.lower()
     if word.isascii():
         for suffix in SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -121,17 +122,13 @@ class Finder:
 
     numbers: frozenset[str]  # the index's tokens, "n<value>"
     # Words by their beginning without an English ending ("troops" marks "troop" and
-    # "trooped"), as the index's stemmer would find them.
+    # "trooped"), as the index's stemmer would find them; lowercase.
     starts: tuple[str, ...]
-    words: re.Pattern[str] | None
 
     @classmethod
     def of(cls, terms: list[str]) -> Finder:
         numbers = frozenset(t for t in terms if _NUMBER_TOKEN.fullmatch(t))
-        starts = tuple(dict.fromkeys(_stem(t) for t in terms if t not in numbers))
-        alternatives = "|".join(map(re.escape, starts))
-        words = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE) if starts else None
-        return cls(numbers, starts, words)
+        return cls(numbers, tuple(dict.fromkeys(_stem(t) for t in terms if t not in numbers)))
 
     @property
     def terms(self) -> int:
@@ -139,19 +136,39 @@ class Finder:
 
     def find(self, text: str) -> tuple[list[tuple[int, int]], int]:
         """The spans of `text` that match, and how many of the terms they are."""
-        found: list[tuple[int, int]] = []
+        found: set[tuple[int, int]] = set()
         hit: set[str] = set()
         if self.numbers:
             for value, raw, start in numbers_in(text):
                 if (token := number_token(value)) in self.numbers:
-                    found.append((start, start + len(raw)))
+                    found.add((start, start + len(raw)))
                     hit.add(token)
-        if self.words is not None:
-            for m in self.words.finditer(text):
-                found.append(m.span())
-                word = m[0].casefold()
-                hit.update(s for s in self.starts if word.startswith(s))
+        if self.starts:
+            # str.find, not a pattern compiled per search: compiling cost more than the
+            # looking (bench/README.md).
+            low = _lower_in_place(text)
+            for prefix in self.starts:
+                at = low.find(prefix)
+                while at != -1:
+                    if at == 0 or not _is_word_char(low[at - 1]):
+                        end = _WORD_REST.match(low, at + len(prefix))
+                        found.add((at, end.end() if end else at + len(prefix)))
+                        hit.add(prefix)
+                    at = low.find(prefix, at + 1)
         return sorted(found), len(hit)
+
+
+def _lower_in_place(text: str) -> str:
+    """`text` in lowercase, each character where it was (a few, such as "İ", lowercase to
+    two characters: those stay as they are)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @dataclass(frozen=True)

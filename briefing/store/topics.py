@@ -124,6 +124,8 @@ class Topics(Database):
                 raise NotFound(f"There is no topic called `{slug}`.")
             before = to_topic(row)
             after = Topic.model_validate(build(before).model_dump())  # the model's limits
+            if added := set(after.key_claims) - set(before.key_claims):
+                await self._check_pins(db, slug, added)
             old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
             diff = {k: [old[k], v] for k, v in new.items() if old[k] != v}
             if not diff:
@@ -135,6 +137,19 @@ class Topics(Database):
                 (slug, editor.id, editor.name, now, json.dumps(diff, ensure_ascii=False), reason),
             )
         return before, after
+
+    @staticmethod
+    async def _check_pins(db: aiosqlite.Connection, slug: str, claim_ids: set[str]) -> None:
+        """A key claim is a live claim of its own topic, checked in the pinning
+        transaction: a retire or move that came first wins."""
+        marks = ", ".join("?" * len(claim_ids))
+        rows = await db.execute_fetchall(
+            f"SELECT id FROM claims WHERE id IN ({marks}) AND topic = ? AND retired_at IS NULL",
+            (*sorted(claim_ids), slug),
+        )
+        if wrong := claim_ids - {r["id"] for r in rows}:
+            shown = ", ".join(f"`{c}`" for c in sorted(wrong))
+            raise InvalidInput(f"Only a listed claim of `{slug}` can be its key claim: {shown}.")
 
     @staticmethod
     async def drop_pin(

@@ -101,6 +101,17 @@ async def test_a_retired_or_moved_claim_stops_being_a_key_claim_in_the_same_chan
     assert alpha.key_claims == ("c-2",)
     history = await topic_store.topic_history("alpha")
     assert [r.reason for r in history][-2:] == ["claim retired", "claim moved to beta"]
+    # A pin decided on an older read (the claim retired or moved since) is refused by the
+    # store, inside the pinning transaction.
+    for stale in ("c-0", "c-1"):
+        with pytest.raises(InvalidInput, match="Only a listed claim of `alpha`"):
+            await topic_store.change_topic(
+                "alpha",
+                EDITOR,
+                lambda t, c=stale: t.model_copy(update={"key_claims": (*t.key_claims, c)}),
+                "race",
+            )
+    assert (await topic_store.get_topic("alpha")).key_claims == ("c-2",)
     # The freed places can be pinned again, and the file exported reads back.
     await desk.pin("c-3", EDITOR)
     path = tmp_path / "export.yaml"

@@ -270,7 +270,8 @@ def first_changed(draft: ClaimDraft, written: dt.datetime) -> dt.datetime:
     dated += [s.date.value for s in draft.stances if s.date and s.date.precision == "day"]
     if not dated:
         return written
-    return dt.datetime.combine(max(dated), dt.time(12), tzinfo=dt.UTC)
+    # Noon UTC of that day, or the load itself for a source dated today.
+    return min(dt.datetime.combine(max(dated), dt.time(12), tzinfo=dt.UTC), written)
 
 
 @dataclass(frozen=True)

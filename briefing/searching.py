@@ -216,7 +216,8 @@ def _fields(claim: Claim, locale: Locale) -> Iterator[Match]:
     )
     if actors:
         yield Match("search.in_actor", {}, "; ".join(actors), [])
-    outlets = dict.fromkeys(part for s in claim.sources for part in (s.outlet, s.title) if part)
+    sources = [*claim.sources, *(s.source for s in claim.stances if s.source)]
+    outlets = dict.fromkeys(part for s in sources for part in (s.outlet, s.title) if part)
     if outlets:
         yield Match("search.in_source", {}, "; ".join(outlets), [])
     if claim.figure:

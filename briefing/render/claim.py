@@ -65,7 +65,11 @@ def statement_for(claim: Claim, w: Words) -> tuple[str, str | None]:
 
 
 def translation_notes(
-    w: Words, claims: Sequence[Claim] = (), topics: Sequence[Topic] = ()
+    w: Words,
+    claims: Sequence[Claim] = (),
+    topics: Sequence[Topic] = (),
+    *,
+    topic_page: bool = False,
 ) -> list[str]:
     """What a page says, once each, of the text it shows in the member's language: the
     claims and topics shown in English for want of a translation, and the translations
@@ -78,7 +82,8 @@ def translation_notes(
     if any(t is None for t in claim_texts):
         notes.append(w("translation.fallback_some", language=w.language()))
     if any(t is None for t in topic_texts):
-        key = "translation.topic_fallback" if len(topics) == 1 else "translation.topics_fallback"
+        # A topic's own page shows its summary; /about and /help show titles only.
+        key = "translation.topic_fallback" if topic_page else "translation.topics_fallback"
         notes.append(w(key, language=w.language()))
     if any(t is not None and t.machine for t in [*claim_texts, *topic_texts]):
         notes.append(w("translation.machine", language=w.language()))

@@ -170,7 +170,7 @@ def topic_page(
     local = None if w.english else topic.text(w.locale)
     summary = local.summary if local else topic.summary
     notes = [w("topic.order")]
-    notes += [f"*{n}*" for n in translation_notes(w, listing.claims, [topic])]
+    notes += [f"*{n}*" for n in translation_notes(w, listing.claims, [topic], topic_page=True)]
     header = Card(
         title=w("topic.title", title=topic_title(topic, w)),
         description="\n\n".join(

@@ -129,7 +129,7 @@ class Database:
             await writer.create_function(
                 "briefing_timeline_key", 3, timeline_key_of, deterministic=True
             )
-            await writer.create_function("briefing_numbers", 4, numbers_of, deterministic=True)
+            await writer.create_function("briefing_numbers", 3, numbers_of, deterministic=True)
             await writer.create_function(
                 "briefing_changed_at", 4, changed_at_of, deterministic=True
             )

@@ -113,6 +113,7 @@ class Imports(Database):
                 (claim.id, version, editor.id, editor.name, iso(now), "import", json.dumps(diff),
                  reason),
             )  # fmt: skip
+        await Topics.prune_pins(db, editor, iso(now), "key claim moved or retired by an import")
         return plan
 
     @staticmethod

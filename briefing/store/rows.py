@@ -91,9 +91,10 @@ def people_text(draft: ClaimDraft) -> str:
 
 
 def _texts(draft: ClaimDraft) -> list[str]:
-    """Everything written in a claim that may hold a number: the texts search indexes."""
+    """Everything written in a claim that may hold a number: the English texts search
+    indexes. Not the translations: they write the same numbers with their own scale words
+    ("10–12 тисяч"), which would index 10 and 12."""
     texts = [draft.statement, people_text(draft)]
-    texts += [t.statement for t in draft.translations.values()]
     if draft.figure:
         texts += [str(draft.figure.low), str(draft.figure.high)]
     return texts
@@ -105,11 +106,10 @@ def search_columns(draft: ClaimDraft) -> tuple[str, str, str, str]:
     return draft.statement, people_text(draft), number_tokens(_texts(draft)), translated
 
 
-def numbers_of(statement: str, people: str, figure: str | None, translations: str) -> str:
+def numbers_of(statement: str, people: str, figure: str | None) -> str:
     """The number tokens of a claim from its row's columns (`people`: its search index
     column, people_text): SQL function for migration 0009, the same texts as _texts."""
     texts = [statement, people]
-    texts += [t["statement"] for t in json.loads(translations).values()]
     if figure:
         fig = json.loads(figure)
         texts += [str(fig["low"]), str(fig["high"])]

@@ -152,6 +152,19 @@ class Topics(Database):
             raise InvalidInput(f"Only a listed claim of `{slug}` can be its key claim: {shown}.")
 
     @staticmethod
+    async def prune_pins(db: aiosqlite.Connection, editor: Editor, at: str, reason: str) -> None:
+        """Unpin every key claim that is no longer a live claim of its topic, inside the
+        caller's transaction (an import may move or retire claims of topics it leaves
+        out)."""
+        stale = await db.execute_fetchall(
+            "SELECT t.slug, p.value AS id FROM topics t, json_each(t.key_claims) p "
+            "LEFT JOIN claims c ON c.id = p.value AND c.topic = t.slug "
+            "AND c.retired_at IS NULL WHERE c.id IS NULL"
+        )
+        for row in stale:
+            await Topics.drop_pin(db, row["slug"], row["id"], editor, at, reason)
+
+    @staticmethod
     async def drop_pin(
         db: aiosqlite.Connection, slug: str, claim_id: str, editor: Editor, at: str, reason: str
     ) -> None:

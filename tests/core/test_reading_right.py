@@ -119,6 +119,19 @@ async def test_a_retired_or_moved_claim_stops_being_a_key_claim_in_the_same_chan
     assert read_seed(path).topics[0].key_claims == ("c-2", "c-3")
 
 
+async def test_an_import_that_moves_a_key_claim_away_unpins_it(topic_store: Store) -> None:
+    from briefing.models import Briefing
+
+    await topic_store.create_claim(draft("c-0"), EDITOR)
+    await Desk(topic_store).pin("c-0", EDITOR)
+    moved = changed(await topic_store.get_claim("c-0"), topic="beta")
+    beta = await topic_store.get_topic("beta")
+    await topic_store.apply_briefing(Briefing((beta,), (moved,)), EDITOR)  # no alpha in it
+    assert (await topic_store.get_topic("alpha")).key_claims == ()
+    reasons = [r.reason for r in await topic_store.topic_history("alpha")]
+    assert reasons[-1] == "key claim moved or retired by an import"
+
+
 async def test_kursk_status_leads_with_the_disputed_recapture_claim(seeded_store: Store) -> None:
     page = await page_for(seeded_store, Query("topic", "kursk"))
     assert ids(page.card.fields)[0] == "kursk-recaptured"
@@ -484,10 +497,21 @@ async def test_a_members_suggestion_errors_read_in_their_language(topic_store: S
         await desk.suggest("c-1", "Once more.", None, member)
     assert limit.value.key == "suggest.daily_limit"
     text = uk("suggest.daily_limit", **limit.value.params)
-    assert re.search(r"<t:\d+:R>", text) and str(DAILY_LIMIT) in text
+    assert re.search(r"<t:\d+:R>", text) and f"пропозицій: {DAILY_LIMIT}." in text
     assert await topic_store.open_count() == DAILY_LIMIT  # nothing more stored
 
 
 def test_typed_text_cannot_close_the_code_span_it_is_shown_in() -> None:
     miss = claim_miss("a`b ` c", [], [], words("ru"))
     assert str(miss).count("`") == 2
+
+
+async def test_numbers_are_read_from_the_english_not_from_translations(
+    seeded_store: Store,
+) -> None:
+    # Its Ukrainian reads "10–12 тисяч": read there, 10 and 12 would find it.
+    claim = await seeded_store.get_claim("nk-troop-numbers")
+    assert claim.translations
+    assert "nk-troop-numbers" in [c.id for c in await seeded_store.search("12,000", limit=100)]
+    for typed in ("10", "12"):
+        assert "nk-troop-numbers" not in [c.id for c in await seeded_store.search(typed)]

@@ -11,7 +11,7 @@ CREATE VIRTUAL TABLE claims_fts_new USING fts5(
 );
 INSERT INTO claims_fts_new(rowid, statement, people, numbers, translated)
     SELECT f.rowid, f.statement, f.people,
-           briefing_numbers(c.statement, f.people, c.figure, c.translations), ''
+           briefing_numbers(c.statement, f.people, c.figure), ''
     FROM claims_fts f JOIN claims c ON c.seq = -f.rowid;
 DROP TABLE claims_fts;
 ALTER TABLE claims_fts_new RENAME TO claims_fts;

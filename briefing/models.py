@@ -260,6 +260,11 @@ def says_something_new(diff: Mapping[str, Any]) -> bool:
     return any(field not in QUIET_FIELDS for field in diff)
 
 
+def changed_after(before: Claim, diff: Mapping[str, Any], now: dt.datetime) -> dt.datetime:
+    """A claim's `changed_at` once a revision with `diff` is written at `now`."""
+    return now if says_something_new(diff) else before.changed_at
+
+
 def first_changed(draft: ClaimDraft, written: dt.datetime) -> dt.datetime:
     """When a claim loaded from a curated file changed, as a member would mean it: when its
     newest dated source or stance says it did. The time it was loaded into this database

@@ -18,9 +18,9 @@ from briefing.models import (
     ClaimDraft,
     Editor,
     RevisionKind,
+    changed_after,
     claim_diff,
     first_changed,
-    says_something_new,
 )
 from briefing.store.database import Database
 from briefing.store.rows import claim_columns, iso, search_columns, to_claim, utcnow
@@ -139,7 +139,7 @@ class ClaimChanges(Database):
                 why = f"claim moved to {draft.topic}"
                 await Topics.drop_pin(db, before.topic, claim_id, editor, iso(now), why)
             version = before.version + 1
-            changed = now if says_something_new(diff) else before.changed_at
+            changed = changed_after(before, diff, now)
             await db.execute(UPDATE_CLAIM, claim_columns(draft, version, now, changed))
             await self._index(db, draft, row["seq"], new=False)
             await self._revision(db, claim_id, version, editor, now, kind, diff, reason)

@@ -24,9 +24,9 @@ from briefing.models import (
     ClaimDraft,
     Editor,
     Topic,
+    changed_after,
     claim_diff,
     first_changed,
-    says_something_new,
 )
 from briefing.store.claim_changes import INSERT_CLAIM, INSERT_REVISION, UPDATE_CLAIM, ClaimChanges
 from briefing.store.database import Database
@@ -35,10 +35,6 @@ from briefing.store.topics import Topics
 
 TOPICS_IN_ORDER = "SELECT * FROM topics ORDER BY position, slug"
 CLAIMS_IN_ORDER = "SELECT * FROM claims ORDER BY seq"
-INSERT_TOPIC_REVISION = (
-    "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
-)
 IMPORT_REASON = "import"
 
 
@@ -102,8 +98,7 @@ class Imports(Database):
                 before = old_claims[claim.id]
                 version = before.version + 1
                 diff = claim_diff(stored_form(before), claim)
-                changed_at = now if says_something_new(diff) else before.changed_at
-                cols = claim_columns(claim, version, now, changed_at)
+                cols = claim_columns(claim, version, now, changed_after(before, diff, now))
                 await db.execute(UPDATE_CLAIM, cols)
                 await ClaimChanges._index(db, claim, seqs[claim.id], new=False)
             else:
@@ -140,7 +135,4 @@ class Imports(Database):
             diff = {
                 k: [before.get(k), v] for k, v in topic.model_dump().items() if before.get(k) != v
             }
-            await db.execute(
-                INSERT_TOPIC_REVISION,
-                (topic.slug, editor.id, editor.name, now, json.dumps(diff), reason),
-            )
+            await Topics.write_revision(db, topic.slug, editor, now, diff, reason)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import aiosqlite
 
@@ -103,11 +104,7 @@ class Topics(Database):
             if not diff:
                 raise InvalidInput(f"Nothing changed: topic `{slug}` already reads that way.")
             await self._put_topic(db, after)
-            await db.execute(
-                "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (slug, editor.id, editor.name, now, json.dumps(diff), reason),
-            )
+            await Topics.write_revision(db, slug, editor, now, diff, reason)
         return before, after
 
     async def change_topic(
@@ -131,12 +128,24 @@ class Topics(Database):
             if not diff:
                 raise InvalidInput(f"Nothing changed: topic `{slug}` already reads that way.")
             await self._put_topic(db, after)
-            await db.execute(
-                "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (slug, editor.id, editor.name, now, json.dumps(diff, ensure_ascii=False), reason),
-            )
+            await Topics.write_revision(db, slug, editor, now, diff, reason)
         return before, after
+
+    @staticmethod
+    async def write_revision(
+        db: aiosqlite.Connection,
+        slug: str,
+        editor: Editor,
+        at: str,
+        diff: dict[str, Any],
+        reason: str | None,
+    ) -> None:
+        """A topic's history row, inside the caller's transaction."""
+        await db.execute(
+            "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (slug, editor.id, editor.name, at, json.dumps(diff, ensure_ascii=False), reason),
+        )
 
     @staticmethod
     async def _check_pins(db: aiosqlite.Connection, slug: str, claim_ids: set[str]) -> None:
@@ -179,11 +188,7 @@ class Topics(Database):
         await db.execute(
             "UPDATE topics SET key_claims = ? WHERE slug = ?", (json.dumps(kept), slug)
         )
-        await db.execute(
-            "INSERT INTO topic_revisions(slug, editor_id, editor_name, at, diff, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (slug, editor.id, editor.name, at, json.dumps({"key_claims": [pinned, kept]}), reason),
-        )
+        await Topics.write_revision(db, slug, editor, at, {"key_claims": [pinned, kept]}, reason)
 
     async def topic_history(self, slug: str) -> list[TopicRevision]:
         rows = await self._rows("SELECT * FROM topic_revisions WHERE slug = ? ORDER BY id", (slug,))
